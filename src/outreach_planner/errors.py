@@ -1,0 +1,56 @@
+"""The project's error types; the CLI maps each leaf to one exit code.
+
+Like geopy's, every leaf also inherits a builtin so callers that catch
+``ValueError`` keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class OutreachError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: where it is, what it holds, what was expected."""
+
+    source: str  # file name, or "settings" / "command line"
+    where: str  # "feature 12 (id 24717-01)", "row 4", "item 2", "" for the whole file
+    field: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        place = f"{self.source}: {self.where}" if self.where else self.source
+        field = f" field '{self.field}'" if self.field else ""
+        return f"{place}:{field} got {self.value!r}, expected {self.expected}"
+
+
+class InputError(OutreachError, ValueError):
+    """Bad input: one or more problems, all found in one pass."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InfeasibleError(OutreachError, RuntimeError):
+    """The inputs are valid but no plan can satisfy them; the message says why."""
+
+
+class ProblemCollector:
+    """Gathers problems while a loader walks a file, then raises them together."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, field: str, value: object, expected: str) -> None:
+        self.problems.append(Problem(self.source, where, field, value, expected))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)

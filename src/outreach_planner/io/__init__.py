@@ -1,0 +1,1 @@
+"""Readers and writers of each file format, validating at the boundary."""

@@ -1,0 +1,135 @@
+"""The village layer: one Point feature per village, every problem reported at once."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import Point
+from shapely.ops import unary_union
+
+from outreach_planner.domain import Commune, Village
+from outreach_planner.errors import ProblemCollector
+from outreach_planner.geo import LonLat
+from outreach_planner.io.geojson import features, point_coordinates, read_json
+
+# A village this far (degrees, ~11 km at 12° N) outside every commune is a typo, not data.
+FAR_OUTSIDE_DEG = 0.1
+LANGUAGE_CODES = ("vi", "mnong")
+
+
+def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[Village]:
+    """Read villages from GeoJSON; with communes, check commune names and locations too."""
+    problems = ProblemCollector(str(path))
+    feats = features(read_json(path, what="villages"), problems)
+    known = {c.name: c for c in communes or []}
+    area = unary_union([c.geometry for c in communes]) if communes else None
+    villages: list[Village] = []
+    seen: dict[str, int] = {}
+    for i, feat in enumerate(feats, start=1):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        if not isinstance(props, dict):
+            problems.add(f"feature {i}", "properties", props, "an object of village fields")
+            continue
+        vid = props.get("id")
+        where = f"feature {i}" + (f" (id {vid})" if isinstance(vid, str | int) else "")
+        ok = True
+
+        if isinstance(vid, int) and not isinstance(vid, bool):
+            vid = str(vid)
+        if not isinstance(vid, str) or not vid.strip():
+            problems.add(where, "id", vid, "a non-empty id")
+            ok = False
+        elif vid in seen:
+            problems.add(where, "id", vid, f"an id not already used by feature {seen[vid]}")
+            ok = False
+        else:
+            seen[vid] = i
+
+        name = props.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.add(where, "name", name, "a village name")
+            ok = False
+
+        commune = props.get("commune")
+        if not isinstance(commune, str) or not commune.strip():
+            problems.add(where, "commune", commune, "a commune name")
+            ok = False
+        elif known and commune not in known:
+            problems.add(where, "commune", commune, f"one of the communes ({', '.join(known)})")
+            ok = False
+
+        counts = {}
+        for key in ("households", "population"):
+            counts[key] = _count(props.get(key))
+            if counts[key] is None:
+                problems.add(where, key, props.get(key), "a whole number of 0 or more")
+                ok = False
+
+        languages = _languages(props.get("languages", ["vi"]))
+        if languages is None:
+            problems.add(where, "languages", props.get("languages"),
+                         f"a list of language codes from {LANGUAGE_CODES}")  # fmt: skip
+            ok = False
+
+        position = _position(feat, where, problems, area)
+        if position is None or not ok:
+            continue
+        villages.append(
+            Village(
+                id=vid,
+                name=name.strip(),
+                commune=commune,
+                position=position,
+                households=counts["households"],
+                population=counts["population"],
+                languages=languages,
+                estimated=props.get("estimated") is True,
+            )
+        )
+    if not feats and not problems.problems:
+        problems.add("", "features", 0, "at least one village")
+    problems.raise_if_any()
+    return villages
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and value >= 0 else None
+
+
+def _languages(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        return None
+    codes = [v.strip().lower() for v in value if isinstance(v, str)]
+    if len(codes) != len(value) or any(c not in LANGUAGE_CODES for c in codes):
+        return None
+    return tuple(dict.fromkeys(codes))
+
+
+def _position(feat: Any, where: str, problems: ProblemCollector, area: Any) -> LonLat | None:
+    coords, wrong = point_coordinates(feat)
+    if wrong:
+        problems.add(where, "geometry", coords, wrong)
+        return None
+    lon, lat = float(coords[0]), float(coords[1])
+    swapped_inside = area is not None and area.distance(Point(lat, lon)) < FAR_OUTSIDE_DEG
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        hint = " (longitude and latitude look swapped)" if swapped_inside else ""
+        problems.add(where, "coordinates", coords, f"[longitude, latitude] in range{hint}")
+        return None
+    if area is not None and area.distance(Point(lon, lat)) > FAR_OUTSIDE_DEG:
+        hint = (
+            "[longitude, latitude]: they look swapped"
+            if swapped_inside
+            else "a point inside or near the communes"
+        )
+        problems.add(where, "coordinates", coords, hint)
+        return None
+    return LonLat(lon, lat)

@@ -1,0 +1,1 @@
+"""The optimizer: one frozen problem in, one result out."""

@@ -1,0 +1,96 @@
+"""The frozen problem the optimizer solves; everything in integer seconds.
+
+Index conventions: stop `i` of `RotaProblem.stops` is row/column `i + 1` of
+`travel_s`; row/column 0 is the depot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A working day: seconds after midnight; no driving or broadcasting during lunch."""
+
+    start_s: int
+    lunch_start_s: int
+    lunch_end_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        if not self.start_s <= self.lunch_start_s <= self.lunch_end_s <= self.end_s:
+            raise ValueError(f"shift times out of order: {self}")
+
+    @property
+    def working_s(self) -> int:
+        return (self.lunch_start_s - self.start_s) + (self.end_s - self.lunch_end_s)
+
+
+@dataclass(frozen=True)
+class RunSlot:
+    """One outing of one vehicle on one date."""
+
+    date: dt.date
+    day: int  # days after the first day of the horizon
+    vehicle: int  # 1-based
+    shift: Shift
+
+
+@dataclass(frozen=True)
+class StopDemand:
+    """What the optimizer knows of a stop."""
+
+    dwell_s: int  # setup + programme: the whole time standing at the stop
+    value: int  # people reached by one visit (times any priority weight)
+    min_visits: int
+
+
+@dataclass(frozen=True)
+class RotaProblem:
+    """The periodic rota: which stops each run visits, and in what order."""
+
+    stops: tuple[StopDemand, ...]
+    runs: tuple[RunSlot, ...]
+    travel_s: np.ndarray = field(repr=False)
+    min_gap_days: int = 7
+    search_effort: int = 1200
+    time_cap_s: float = 50.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        n = len(self.stops) + 1
+        if self.travel_s.shape != (n, n):
+            raise ValueError(f"travel_s must be {n}x{n}, got {self.travel_s.shape}")
+        if self.travel_s.flags.writeable:
+            raise ValueError("travel_s must be read-only")
+        if any(s.dwell_s < 0 or s.value < 0 or s.min_visits < 0 for s in self.stops):
+            raise ValueError("dwell, value and minimum visits must not be negative")
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """One run's ordered stop indices (into `RotaProblem.stops`)."""
+
+    run: int
+    stops: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A stop short of its minimum visits, and why."""
+
+    stop: int
+    missing_visits: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RotaResult:
+    routes: tuple[RouteResult, ...]
+    missing: tuple[Missing, ...]
+    objective: int = 0
+    stats: dict = field(default_factory=dict, compare=False)

@@ -1,0 +1,36 @@
+"""Write every output of a plan into one folder, each file atomically."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from outreach_planner.io.atomic import write_all_atomic
+from outreach_planner.labels import Labels
+from outreach_planner.plan import Plan, Run
+from outreach_planner.render.maps import render_index_map, render_run_map
+from outreach_planner.render.plan_json import render_plan_json
+from outreach_planner.render.schedule_csv import render_schedule_csv
+
+_SAFE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$")
+
+
+def run_basename(run: Run) -> str:
+    """'run-2026-12-08' (or '-2' for a second vehicle): made only from date and number."""
+    key = run.key
+    if not _SAFE.match(key):  # dates and ints cannot fail this; guards future changes
+        raise ValueError(f"unsafe run key {key!r}")
+    return f"run-{key}"
+
+
+def write_outputs(plan: Plan, out: Path, *, lang: str = "vi") -> list[Path]:
+    """Render everything first, then write; plan.json goes last, after the maps it lists."""
+    labels = Labels(lang)
+    files: dict[Path, bytes] = {}
+    for i, run in enumerate(plan.runs):
+        files[out / f"{run_basename(run)}.html"] = render_run_map(plan, i, labels)
+    files[out / "index.html"] = render_index_map(plan, labels)
+    files[out / "schedule.csv"] = render_schedule_csv(plan, labels)
+    files[out / "plan.json"] = render_plan_json(plan)
+    write_all_atomic(files)
+    return list(files)

@@ -1,0 +1,112 @@
+"""The result every renderer reads: runs of timed visits, and what could not be placed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from outreach_planner.domain import Commune, Stop
+from outreach_planner.settings import Settings
+
+
+@dataclass(frozen=True)
+class Leg:
+    """The drive into a visit (or back to the depot)."""
+
+    distance_m: int
+    travel_s: int
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A stop on a run. Broadcast runs from `start` to `end`; setup comes before it."""
+
+    stop: Stop
+    arrival: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    depart: dt.datetime
+    leg: Leg  # from the previous place (depot or stop)
+
+
+@dataclass(frozen=True)
+class Run:
+    date: dt.date
+    vehicle: int
+    depart: dt.datetime  # leaves the depot
+    back: dt.datetime  # returns to the depot
+    visits: tuple[Visit, ...]
+    leg_back: Leg
+    lunch: tuple[dt.datetime, dt.datetime] | None
+
+    @property
+    def key(self) -> str:
+        """'2026-12-01' or '2026-12-01-2' for a second vehicle: file names and ids."""
+        return self.date.isoformat() + (f"-{self.vehicle}" if self.vehicle > 1 else "")
+
+    @property
+    def people(self) -> int:
+        return sum(v.stop.population for v in self.visits)
+
+    @property
+    def driving_s(self) -> int:
+        return sum(v.leg.travel_s for v in self.visits) + self.leg_back.travel_s
+
+    @property
+    def distance_m(self) -> int:
+        return sum(v.leg.distance_m for v in self.visits) + self.leg_back.distance_m
+
+    @property
+    def broadcasting_s(self) -> int:
+        return sum(v.stop.programme_s for v in self.visits)
+
+    @property
+    def duty_s(self) -> int:
+        """Team time out: depot to depot, less the lunch break."""
+        total = (self.back - self.depart).total_seconds()
+        if self.lunch:
+            total -= (self.lunch[1] - self.lunch[0]).total_seconds()
+        return int(total)
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    stop: Stop
+    missing_visits: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    settings: Settings
+    start: dt.date
+    stops: tuple[Stop, ...]
+    runs: tuple[Run, ...]
+    unassigned: tuple[Unassigned, ...]
+    communes: tuple[Commune, ...]
+    programme_title: str
+    travel_model: str
+
+    def visits_of(self, stop_id: str) -> int:
+        return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)
+
+    def summary(self) -> dict[str, float | int]:
+        """Totals for the terminal and plan.json."""
+        duty_h = sum(r.duty_s for r in self.runs) / 3600
+        people = sum(r.people for r in self.runs)
+        return {
+            "runs": len(self.runs),
+            "visits": sum(len(r.visits) for r in self.runs),
+            "stops": len(self.stops),
+            "stops_visited": len({v.stop.id for r in self.runs for v in r.visits}),
+            "people_reached": people,
+            "distinct_people_reached": sum(
+                s.population for s in self.stops if self.visits_of(s.id)
+            ),
+            "driving_h": round(sum(r.driving_s for r in self.runs) / 3600, 2),
+            "broadcasting_h": round(sum(r.broadcasting_s for r in self.runs) / 3600, 2),
+            "duty_h": round(duty_h, 2),
+            "distance_km": round(sum(r.distance_m for r in self.runs) / 1000, 1),
+            "people_per_duty_hour": round(people / duty_h, 1) if duty_h else 0.0,
+            "unassigned": len(self.unassigned),
+        }

@@ -1,0 +1,184 @@
+"""The broadcast programme: its items, their lengths, and a stop's dwell.
+
+An item's length comes from one of three sources: minutes given by the
+planner, a text file read at the VOV news speed (syllables ÷ syllables per
+minute), or an audio file's real length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import mutagen
+
+from outreach_planner.errors import InputError, ProblemCollector
+from outreach_planner.io.villages import LANGUAGE_CODES
+
+# Vietnamese is written one syllable per space-separated word; a token counts
+# as a syllable when it holds a letter or a digit (punctuation alone does not).
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    """One bulletin item; `language` None means it is played at every stop."""
+
+    title: str
+    duration_s: float
+    language: str | None = None
+    source: str = "minutes"  # "minutes", "text:<file>" or "audio:<file>"
+
+
+@dataclass(frozen=True)
+class BroadcastProgramme:
+    title: str
+    items: tuple[ProgrammeItem, ...]
+
+    def programme_s(self, languages: Iterable[str]) -> int:
+        """Seconds of broadcast at a stop whose villages speak `languages` (rounded up)."""
+        spoken = set(languages)
+        total = sum(
+            item.duration_s
+            for item in self.items
+            if item.language is None or item.language in spoken
+        )
+        return math.ceil(total - 1e-9)
+
+    def dwell_s(self, languages: Iterable[str], *, setup_s: int) -> int:
+        """Whole time at the stop in seconds: setup, then the programme."""
+        return setup_s + self.programme_s(languages)
+
+
+def count_syllables(text: str) -> int:
+    """Syllables in Vietnamese (or M'Nông Latin-script) text: its word tokens."""
+    return len(_TOKEN.findall(text))
+
+
+def text_duration_s(text: str, *, reading_speed_spm: float) -> float:
+    """Seconds to read `text` aloud at `reading_speed_spm` syllables per minute."""
+    return count_syllables(text) * 60.0 / reading_speed_spm
+
+
+def load_programme(path: Path, *, reading_speed_spm: float) -> BroadcastProgramme:
+    """Read a programme TOML file; item files are relative to the programme's folder."""
+    source = str(path)
+    problems = ProblemCollector(source)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.add("", "", str(path), "an existing programme file")
+        raise InputError(problems.problems) from None
+    except UnicodeDecodeError as exc:
+        problems.add(f"byte {exc.start}", "", "not UTF-8", "UTF-8 text")
+        raise InputError(problems.problems) from None
+    except tomllib.TOMLDecodeError as exc:
+        problems.add("", "", str(exc), "valid TOML")
+        raise InputError(problems.problems) from None
+    except OSError as exc:
+        problems.add("", "", exc.strerror, "a readable programme file")
+        raise InputError(problems.problems) from None
+
+    for key in sorted(set(raw) - {"title", "items"}):
+        problems.add("", key, raw[key], "only 'title' and [[items]]")
+    title = raw.get("title", path.stem)
+    if not isinstance(title, str):
+        problems.add("", "title", title, "a text title")
+        title = path.stem
+    entries = raw.get("items")
+    if not isinstance(entries, list) or not entries:
+        problems.add("", "items", entries, "at least one [[items]] table")
+        problems.raise_if_any()
+    items = []
+    for n, entry in enumerate(entries or [], start=1):
+        item = _item(entry, n, path.parent, reading_speed_spm, problems)
+        if item is not None:
+            items.append(item)
+    problems.raise_if_any()
+    return BroadcastProgramme(title=title, items=tuple(items))
+
+
+def _item(
+    entry: object, n: int, folder: Path, reading_speed_spm: float, problems: ProblemCollector
+) -> ProgrammeItem | None:
+    if not isinstance(entry, dict):
+        problems.add(f"item {n}", "", entry, "a table with title and minutes, text or audio")
+        return None
+    title = entry.get("title")
+    where = f"item {n}" + (f" ({title})" if isinstance(title, str) else "")
+    ok = True
+    for key in sorted(set(entry) - {"title", "language", "minutes", "text", "audio"}):
+        problems.add(where, key, entry[key], "only title, language and one of minutes/text/audio")
+        ok = False
+    if not isinstance(title, str) or not title.strip():
+        problems.add(where, "title", title, "a title")
+        ok = False
+    language = entry.get("language")
+    if language is not None and language not in LANGUAGE_CODES:
+        problems.add(where, "language", language, f"one of {LANGUAGE_CODES} or none for all")
+        ok = False
+    given = [k for k in ("minutes", "text", "audio") if k in entry]
+    if len(given) != 1:
+        problems.add(where, "minutes/text/audio", given or None, "exactly one of the three")
+        return None
+    kind = given[0]
+    value = entry[kind]
+    duration: float | None = None
+    if kind == "minutes":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 < value <= 600 and math.isfinite(value)
+        ):
+            problems.add(where, "minutes", value, "a number of minutes above 0 and at most 600")
+        else:
+            duration = float(value) * 60.0
+    elif not isinstance(value, str) or not value.strip():
+        problems.add(where, kind, value, "a file path")
+    else:
+        file = folder / value
+        if kind == "text":
+            duration = _text_file_s(file, where, reading_speed_spm, problems)
+        else:
+            duration = _audio_file_s(file, where, problems)
+        kind = f"{kind}:{value}"
+    if duration is None or not ok:
+        return None
+    return ProgrammeItem(title=title.strip(), duration_s=duration, language=language, source=kind)
+
+
+def _text_file_s(
+    file: Path, where: str, reading_speed_spm: float, problems: ProblemCollector
+) -> float | None:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        problems.add(where, "text", str(file), "an existing text file")
+        return None
+    except UnicodeDecodeError:
+        problems.add(where, "text", str(file), "a UTF-8 text file")
+        return None
+    except OSError as exc:
+        problems.add(where, "text", str(file), f"a readable text file ({exc.strerror})")
+        return None
+    if count_syllables(text) == 0:
+        problems.add(where, "text", str(file), "a text with words to read")
+        return None
+    return text_duration_s(text, reading_speed_spm=reading_speed_spm)
+
+
+def _audio_file_s(file: Path, where: str, problems: ProblemCollector) -> float | None:
+    if not file.is_file():
+        problems.add(where, "audio", str(file), "an existing audio file")
+        return None
+    try:
+        audio = mutagen.File(file)
+    except (mutagen.MutagenError, OSError, ValueError):
+        audio = None
+    length = getattr(getattr(audio, "info", None), "length", None)
+    if not isinstance(length, int | float) or not (length > 0 and math.isfinite(length)):
+        problems.add(where, "audio", str(file), "an audio file with a length (WAV, MP3, OGG, M4A, FLAC)")
+        return None
+    return float(length)

@@ -1,0 +1,1 @@
+"""Renderers: each reads a `Plan` and returns bytes; `outputs` writes them."""

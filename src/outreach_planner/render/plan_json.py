@@ -1,0 +1,101 @@
+"""plan.json: the machine-readable plan (documented in docs/plan-json.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from outreach_planner.plan import Leg, Plan, Run
+from outreach_planner.settings import WEEKDAYS
+
+FORMAT = "outreach-planner/plan"
+VERSION = 1
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON values; times are ISO 8601 local date-times with their offset."""
+    settings = plan.settings.to_json()
+    settings["start"] = plan.start.isoformat()
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "programme": plan.programme_title,
+        "travel_model": plan.travel_model,
+        "start": plan.start.isoformat(),
+        "weeks": plan.settings.weeks,
+        "summary": plan.summary(),
+        "runs": [_run(r) for r in plan.runs],
+        "stops": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "lon": s.position.lon,
+                "lat": s.position.lat,
+                "population": s.population,
+                "households": s.households,
+                "villages": [v.id for v in s.villages],
+                "village_names": [v.name for v in s.villages],
+                "communes": list(s.communes),
+                "languages": list(s.languages),
+                "programme_s": s.programme_s,
+                "dwell_s": s.dwell_s,
+                "min_visits": s.min_visits,
+                "visits": plan.visits_of(s.id),
+                "estimated": any(v.estimated for v in s.villages),
+            }
+            for s in plan.stops
+        ],
+        "unassigned": [
+            {
+                "stop_id": u.stop.id,
+                "stop_name": u.stop.name,
+                "missing_visits": u.missing_visits,
+                "reason": u.reason,
+            }
+            for u in plan.unassigned
+        ],
+        "settings": settings,
+    }
+
+
+def _leg(leg: Leg) -> dict[str, int]:
+    return {"distance_m": leg.distance_m, "travel_s": leg.travel_s}
+
+
+def _run(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.key,
+        "date": run.date.isoformat(),
+        "weekday": WEEKDAYS[run.date.weekday()],
+        "vehicle": run.vehicle,
+        "depart": run.depart.isoformat(),
+        "return": run.back.isoformat(),
+        "lunch": (
+            {"start": run.lunch[0].isoformat(), "end": run.lunch[1].isoformat()}
+            if run.lunch
+            else None
+        ),
+        "people": run.people,
+        "distance_m": run.distance_m,
+        "driving_s": run.driving_s,
+        "broadcasting_s": run.broadcasting_s,
+        "visits": [
+            {
+                "seq": n,
+                "stop_id": v.stop.id,
+                "stop_name": v.stop.name,
+                "arrival": v.arrival.isoformat(),
+                "start": v.start.isoformat(),
+                "end": v.end.isoformat(),
+                "depart": v.depart.isoformat(),
+                "leg": _leg(v.leg),
+                "population": v.stop.population,
+            }
+            for n, v in enumerate(run.visits, start=1)
+        ],
+        "leg_back": _leg(run.leg_back),
+    }
+
+
+def render_plan_json(plan: Plan) -> bytes:
+    return (json.dumps(plan_to_json(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,361 @@
+"""Frozen planner settings with documented defaults, loaded from TOML.
+
+Every default cites its source in ``docs/DOMAIN.md`` terms (the figures the
+project's domain notes collect); the shipped ``data/settings.toml`` repeats
+them with comments so a planner can edit them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from outreach_planner.errors import InputError, ProblemCollector
+from outreach_planner.geo import LonLat
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+@dataclass(frozen=True)
+class Depot:
+    """Where every run starts and ends."""
+
+    name: str
+    position: LonLat
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the planner needs besides the villages and the programme.
+
+    Clock times are seconds after local midnight; durations are seconds.
+    """
+
+    depot: Depot
+    start: dt.date | None = None  # None: the Monday after today
+    weeks: int = 4
+    # Twice a week (the district's rule); Tuesday and Friday spread the runs.
+    weekdays: tuple[int, ...] = (1, 4)
+    # Đắk Nông office hours, QĐ 22/2014/QĐ-UBND: 07:00-11:30 and 13:30-17:00.
+    work_start_s: int = 7 * 3600
+    lunch_start_s: int = 11 * 3600 + 30 * 60
+    lunch_end_s: int = 13 * 3600 + 30 * 60
+    work_end_s: int = 17 * 3600
+    vehicles: int = 1
+    # Commune roads 25-35 km/h (DOMAIN.md, estimate); straight lines x 1.3 for road detours.
+    speed_kmh: float = 30.0
+    detour_factor: float = 1.3
+    # Vehicle loudspeaker reaches about 300 m outdoors (DOMAIN.md, estimate).
+    audible_radius_m: float = 300.0
+    # Setup at a stop 3-5 min (DOMAIN.md, estimate).
+    setup_s: int = 4 * 60
+    # VOV news reading speed: 233 syllables per minute (DOMAIN.md).
+    reading_speed_spm: float = 233.0
+    min_visits: int = 1
+    # A stop is heard at most once a week unless the planner lowers this.
+    min_days_between_visits: int = 7
+    seed: int = 0
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # Search effort is counted in solutions, not seconds, so a plan is reproducible;
+    # the time cap only guards against a runaway search on a huge district.
+    search_effort: int = 1200
+    time_cap_s: float = 50.0
+    villages: Path | None = None
+    communes: Path | None = None
+    programme: Path | None = None
+
+    @property
+    def speed_mps(self) -> float:
+        return self.speed_kmh * 1000.0 / 3600.0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def start_date(self, today: dt.date | None = None) -> dt.date:
+        """The first day of the horizon: the setting, or the Monday after today."""
+        if self.start is not None:
+            return self.start
+        today = today or dt.date.today()
+        return today + dt.timedelta(days=7 - today.weekday())
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed, validated like a loaded file."""
+        new = dataclasses.replace(self, **changes)
+        problems = ProblemCollector("settings")
+        _check(new, problems)
+        problems.raise_if_any()
+        return new
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as plain JSON values (for plan.json)."""
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "weeks": self.weeks,
+            "weekdays": [WEEKDAYS[d] for d in self.weekdays],
+            "working_hours": [
+                f"{clock(self.work_start_s)}-{clock(self.lunch_start_s)}",
+                f"{clock(self.lunch_end_s)}-{clock(self.work_end_s)}",
+            ],
+            "vehicles": self.vehicles,
+            "speed_kmh": self.speed_kmh,
+            "detour_factor": self.detour_factor,
+            "audible_radius_m": self.audible_radius_m,
+            "setup_min": self.setup_s / 60,
+            "reading_speed_spm": self.reading_speed_spm,
+            "min_visits": self.min_visits,
+            "min_days_between_visits": self.min_days_between_visits,
+            "seed": self.seed,
+            "timezone": self.timezone,
+            "search_effort": self.search_effort,
+            "depot": {
+                "name": self.depot.name,
+                "lon": self.depot.position.lon,
+                "lat": self.depot.position.lat,
+                "estimated": self.depot.estimated,
+            },
+        }
+
+
+def clock(seconds: int) -> str:
+    """HH:MM for seconds after midnight."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def parse_clock(text: object) -> int | None:
+    """Seconds after midnight for 'HH:MM', or None when it is not such a time."""
+    if not isinstance(text, str):
+        return None
+    try:
+        t = dt.time.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def parse_date(text: object) -> dt.date | None:
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_lonlat(text: object) -> LonLat | None:
+    """'LON,LAT' (or a two-number list) as a LonLat, None when malformed or out of range."""
+    parts: list[Any]
+    if isinstance(text, str):
+        parts = text.split(",")
+    elif isinstance(text, list | tuple):
+        parts = list(text)
+    else:
+        return None
+    if len(parts) != 2:
+        return None
+    try:
+        return LonLat(float(parts[0]), float(parts[1]))
+    except (TypeError, ValueError):
+        return None
+
+
+_KEYS = {
+    "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
+    "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
+    "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s",
+    "villages", "communes", "programme", "depot",
+}  # fmt: skip
+
+
+def load_settings(path: Path, *, base: Settings | None = None) -> Settings:
+    """Read a settings TOML file; every problem in it is reported at once.
+
+    Paths inside the file are relative to the file's folder. Keys that are
+    absent keep the values of `base` (or the built-in defaults).
+    """
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(_one(source, "", "", str(path), "an existing settings file")) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(_one(source, f"byte {exc.start}", "", "not UTF-8", "UTF-8 text")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(_one(source, "", "", str(exc), "valid TOML")) from None
+    except OSError as exc:
+        raise InputError(_one(source, "", "", exc.strerror, "a readable file")) from None
+    return settings_from_mapping(raw, source=source, folder=path.parent, base=base)
+
+
+def _one(source: str, where: str, field: str, value: object, expected: str) -> list:
+    c = ProblemCollector(source)
+    c.add(where, field, value, expected)
+    return c.problems
+
+
+def settings_from_mapping(
+    raw: dict[str, Any], *, source: str, folder: Path | None = None, base: Settings | None = None
+) -> Settings:
+    """Settings from a parsed mapping (a TOML file's or the command line's)."""
+    problems = ProblemCollector(source)
+    changes: dict[str, Any] = {}
+    for key in sorted(set(raw) - _KEYS):
+        problems.add("", key, raw[key], f"one of the known settings ({', '.join(sorted(_KEYS))})")
+
+    def number(key: str, *, integer: bool, minimum: float, maximum: float) -> None:
+        if key not in raw:
+            return
+        value = raw[key]
+        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type or not (minimum <= value <= maximum):
+            kind = "a whole number" if integer else "a number"
+            problems.add("", key, value, f"{kind} from {minimum:g} to {maximum:g}")
+        else:
+            changes[key] = value
+
+    number("weeks", integer=True, minimum=1, maximum=52)
+    number("vehicles", integer=True, minimum=1, maximum=20)
+    number("speed_kmh", integer=False, minimum=1, maximum=120)
+    number("detour_factor", integer=False, minimum=1, maximum=5)
+    number("audible_radius_m", integer=False, minimum=10, maximum=5000)
+    number("reading_speed_spm", integer=False, minimum=30, maximum=600)
+    number("min_visits", integer=True, minimum=0, maximum=100)
+    number("min_days_between_visits", integer=True, minimum=0, maximum=365)
+    number("seed", integer=True, minimum=0, maximum=2**31 - 1)
+    number("search_effort", integer=True, minimum=1, maximum=1_000_000)
+    number("time_cap_s", integer=False, minimum=1, maximum=86_400)
+    number("setup_min", integer=False, minimum=0, maximum=120)
+    if "setup_min" in changes:
+        changes["setup_s"] = round(changes.pop("setup_min") * 60)
+
+    if "start" in raw:
+        date = parse_date(raw["start"])
+        if date is None:
+            problems.add("", "start", raw["start"], "a date YYYY-MM-DD")
+        else:
+            changes["start"] = date
+    if "weekdays" in raw:
+        days = _parse_weekdays(raw["weekdays"])
+        if days is None:
+            problems.add(
+                "", "weekdays", raw["weekdays"], f"a non-empty list of distinct days from {WEEKDAYS}"
+            )
+        else:
+            changes["weekdays"] = days
+    if "working_hours" in raw:
+        hours = _parse_working_hours(raw["working_hours"])
+        if hours is None:
+            problems.add(
+                "", "working_hours", raw["working_hours"],
+                'two increasing spans like ["07:00-11:30", "13:30-17:00"]',
+            )  # fmt: skip
+        else:
+            (changes["work_start_s"], changes["lunch_start_s"],
+             changes["lunch_end_s"], changes["work_end_s"]) = hours  # fmt: skip
+    if "timezone" in raw:
+        try:
+            ZoneInfo(str(raw["timezone"]))
+            changes["timezone"] = str(raw["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.add("", "timezone", raw["timezone"], "an IANA time zone like Asia/Ho_Chi_Minh")
+    for key in ("villages", "communes", "programme"):
+        if key in raw:
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                problems.add("", key, raw[key], "a file path")
+            else:
+                p = Path(raw[key])
+                changes[key] = p if p.is_absolute() or folder is None else folder / p
+    if "depot" in raw:
+        depot = _parse_depot(raw["depot"], problems)
+        if depot is not None:
+            changes["depot"] = depot
+
+    if base is None:
+        if "depot" not in changes:
+            problems.add("", "depot", None, "a depot with name, lon and lat")
+            problems.raise_if_any()
+        settings = Settings(depot=changes.pop("depot"))
+    else:
+        settings = base
+    problems.raise_if_any()
+    settings = dataclasses.replace(settings, **changes)
+    _check(settings, problems)
+    problems.raise_if_any()
+    return settings
+
+
+def _parse_weekdays(value: object) -> tuple[int, ...] | None:
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").split(",") if v.strip()]
+    if not isinstance(value, list) or not value:
+        return None
+    days = []
+    for v in value:
+        name = str(v).strip().lower()
+        matches = [i for i, d in enumerate(WEEKDAYS) if d.startswith(name) and len(name) >= 2]
+        if len(matches) != 1 or matches[0] in days:
+            return None
+        days.append(matches[0])
+    return tuple(sorted(days))
+
+
+def _parse_working_hours(value: object) -> tuple[int, int, int, int] | None:
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    times: list[int] = []
+    for span in value:
+        if not isinstance(span, str) or span.count("-") != 1:
+            return None
+        for part in span.split("-"):
+            t = parse_clock(part)
+            if t is None:
+                return None
+            times.append(t)
+    if not all(a < b for a, b in zip(times, times[1:], strict=False)):
+        return None
+    return times[0], times[1], times[2], times[3]
+
+
+def _parse_depot(value: object, problems: ProblemCollector) -> Depot | None:
+    if not isinstance(value, dict):
+        problems.add("", "depot", value, "a table with name, lon and lat")
+        return None
+    position = parse_lonlat([value.get("lon"), value.get("lat")])
+    name = value.get("name")
+    ok = True
+    if position is None:
+        problems.add("[depot]", "lon/lat", [value.get("lon"), value.get("lat")],
+                     "longitude -180..180 and latitude -90..90")  # fmt: skip
+        ok = False
+    if not isinstance(name, str) or not name.strip():
+        problems.add("[depot]", "name", name, "a non-empty name")
+        ok = False
+    estimated = value.get("estimated", False)
+    if not isinstance(estimated, bool):
+        problems.add("[depot]", "estimated", estimated, "true or false")
+        ok = False
+    if not ok or position is None or not isinstance(name, str):
+        return None
+    return Depot(name=name.strip(), position=position, estimated=estimated)
+
+
+def _check(s: Settings, problems: ProblemCollector) -> None:
+    """Cross-field rules that single values cannot show."""
+    if not s.weekdays:
+        problems.add("", "weekdays", [], "at least one weekday, or no run can be planned")
+    if s.vehicles < 1:
+        problems.add("", "vehicles", s.vehicles, "at least 1 vehicle")
+    if not s.work_start_s < s.lunch_start_s <= s.lunch_end_s < s.work_end_s:
+        problems.add("", "working_hours", [clock(s.work_start_s), clock(s.work_end_s)],
+                     "morning and afternoon spans in order")  # fmt: skip
+    if s.weeks < 1:
+        problems.add("", "weeks", s.weeks, "at least 1 week")

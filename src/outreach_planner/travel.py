@@ -1,0 +1,53 @@
+"""Travel times and distances between the depot and the stops.
+
+Without a road network, a leg is the geodesic distance times a detour factor,
+driven at one average speed (both settings). Matrices are integer seconds and
+metres, read-only, index 0 being the depot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from outreach_planner.geo import LonLat, geodesic_m
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Pairwise legs between `points` (depot first): metres and seconds, rounded."""
+
+    points: tuple[LonLat, ...]
+    distance_m: np.ndarray
+    travel_s: np.ndarray
+    model: str  # "straight-line" (geodesic x detour factor)
+
+    def __post_init__(self) -> None:
+        for m in (self.distance_m, self.travel_s):
+            m.setflags(write=False)
+
+
+def straight_line_matrix(
+    points: Sequence[LonLat], *, speed_kmh: float, detour_factor: float, step_s: int = 1
+) -> TravelMatrix:
+    """Geodesic metres x `detour_factor`, driven at `speed_kmh`; symmetric, zero diagonal.
+
+    Seconds are rounded up to a multiple of `step_s`.
+    """
+    n = len(points)
+    dist = np.zeros((n, n), dtype=np.int64)
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = round(geodesic_m(points[i], points[j]) * detour_factor)
+            dist[i, j] = dist[j, i] = d
+    speed_mps = speed_kmh * 1000.0 / 3600.0
+    # Rounded up, so a leg is never shorter than the model says.
+    secs = round_up(np.ceil(dist / speed_mps).astype(np.int64), step_s)
+    return TravelMatrix(tuple(points), dist, secs, "straight-line")
+
+
+def round_up(seconds: np.ndarray | int, step_s: int) -> np.ndarray | int:
+    """Seconds rounded up to a multiple of `step_s` (the timetable's resolution)."""
+    return -(-seconds // step_s) * step_s
