@@ -93,9 +93,7 @@ def write_json(path: Path, data: dict) -> None:
 def to_metric(geom):
     """Project a lon/lat (degrees) shapely geometry to local x/y in metres."""
     shifted = affinity.translate(geom, xoff=-LON0, yoff=-LAT0)
-    return affinity.scale(
-        shifted, xfact=M_PER_DEG_LON, yfact=M_PER_DEG_LAT, origin=(0, 0)
-    )
+    return affinity.scale(shifted, xfact=M_PER_DEG_LON, yfact=M_PER_DEG_LAT, origin=(0, 0))
 
 
 def to_lonlat(x: float, y: float) -> tuple[float, float]:
@@ -116,9 +114,7 @@ def build_communes(source: dict) -> dict:
     for feat in source["features"]:
         props = {key: feat["properties"][key] for key in COMMUNE_PROPS}
         props["area_km2"] = feat["properties"]["area_km2_computed"]
-        features.append(
-            {"type": "Feature", "properties": props, "geometry": feat["geometry"]}
-        )
+        features.append({"type": "Feature", "properties": props, "geometry": feat["geometry"]})
     features.sort(key=lambda f: f["properties"]["gso_code"])
     out = {"type": "FeatureCollection", "name": "dak_song_communes_2019"}
     # Carry the source's credit line(s) so the licence travels with the data.
@@ -173,9 +169,7 @@ def split_population(total: int, weights: list[int]) -> list[int]:
     return shares
 
 
-def assign_languages(
-    commune: str, n: int, rng: np.random.Generator
-) -> list[list[str]]:
+def assign_languages(commune: str, n: int, rng: np.random.Generator) -> list[list[str]]:
     """Languages per village: ceil(40 %) of a shuffled order get M'Nông.
 
     Only the communes in ``MNONG_COMMUNES`` get any M'Nông villages.
@@ -339,12 +333,19 @@ def print_table(rows: list[tuple]) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input", nargs="?", type=Path, default=DEFAULT_INPUT,
-                    help=f"source folder (default: {DEFAULT_INPUT})")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                    help=f"output folder (default: {DEFAULT_OUT})")
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                    help=f"random seed (default: {DEFAULT_SEED})")
+    ap.add_argument(
+        "input",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_INPUT,
+        help=f"source folder (default: {DEFAULT_INPUT})",
+    )
+    ap.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})"
+    )
+    ap.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
+    )
     return ap.parse_args(argv)
 
 
@@ -369,9 +370,11 @@ def main(argv: list[str] | None = None) -> None:
     villages = read_geojson(args.out / "villages.geojson")
     rows = check_output(communes, villages)
     print_table(rows)
-    print(f"checks OK: household and population sums match the 2019 census, "
-          f"all {len(villages['features'])} points inside their commune; "
-          f"min spacing {min_spacing_m(villages):.0f} m")
+    print(
+        f"checks OK: household and population sums match the 2019 census, "
+        f"all {len(villages['features'])} points inside their commune; "
+        f"min spacing {min_spacing_m(villages):.0f} m"
+    )
 
 
 if __name__ == "__main__":

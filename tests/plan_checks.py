@@ -19,9 +19,10 @@ def _t(text: str) -> dt.datetime:
 def _geodesic_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     # Haversine on a 6371 km sphere: within 0.5 % of the ellipsoid, enough for a check.
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
@@ -38,7 +39,10 @@ def check_plan(plan: dict, villages_geojson: dict | None = None) -> list[str]:
     for run in plan["runs"]:
         date = dt.date.fromisoformat(run["date"])
         tz = _t(run["depart"]).tzinfo
-        day = lambda t: dt.datetime.combine(date, t, tzinfo=tz)  # noqa: E731
+
+        def day(t: dt.time, date: dt.date = date, tz: dt.tzinfo | None = tz) -> dt.datetime:
+            return dt.datetime.combine(date, t, tzinfo=tz)
+
         lunch = (day(l0), day(l1))
         prev_depart, prev_pos = _t(run["depart"]), depot
         if prev_depart < day(w0):
@@ -58,7 +62,9 @@ def check_plan(plan: dict, villages_geojson: dict | None = None) -> list[str]:
                 errors.append(f"{where}: stay shorter than dwell_s")
             # Drive: at least the straight-line distance at the set speed, not during lunch.
             need = _geodesic_m(prev_pos, (st["lon"], st["lat"])) * 0.995 / speed
-            driving = (arrival - prev_depart).total_seconds() - _overlap(prev_depart, arrival, lunch)
+            driving = (arrival - prev_depart).total_seconds() - _overlap(
+                prev_depart, arrival, lunch
+            )
             if driving + 1 < need:
                 errors.append(f"{where}: drive of {driving:.0f} s is shorter than {need:.0f} s")
             if arrival < prev_depart:
@@ -98,7 +104,10 @@ def check_plan(plan: dict, villages_geojson: dict | None = None) -> list[str]:
                 errors.append(f"{sid}: visits on {a} and {b} closer than {gap} days")
 
     if villages_geojson is not None:
-        where_is = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in villages_geojson["features"]}
+        where_is = {
+            f["properties"]["id"]: f["geometry"]["coordinates"]
+            for f in villages_geojson["features"]
+        }
         seen: dict[str, str] = {}
         for st in plan["stops"]:
             for vid in st["villages"]:

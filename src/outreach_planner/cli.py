@@ -101,7 +101,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
 def _plan(args: argparse.Namespace) -> int:
     from outreach_planner.outputs import write_outputs
     from outreach_planner.planner import load_inputs, make_plan
-    from outreach_planner.progress import progress_display, print_summary
+    from outreach_planner.progress import print_summary, progress_display
 
     settings = resolve_settings(args)
     inputs = load_inputs(settings)

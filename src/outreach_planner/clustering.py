@@ -43,9 +43,7 @@ def cluster_villages(villages: Sequence[Village], *, radius_m: float) -> list[St
     reach: list[list[int]] = []
     for cand in candidates:
         near = tree.query_ball_point(proj.xy(cand), radius_m * _SEARCH_MARGIN)
-        reach.append(
-            sorted(k for k in near if geodesic_m(cand, ordered[k].position) <= radius_m)
-        )
+        reach.append(sorted(k for k in near if geodesic_m(cand, ordered[k].position) <= radius_m))
 
     uncovered = set(range(len(ordered)))
     stops: list[Stop] = []

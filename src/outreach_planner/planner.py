@@ -42,13 +42,14 @@ def load_inputs(settings: Settings) -> Inputs:
     missing = [k for k in ("villages", "communes", "programme") if getattr(settings, k) is None]
     if missing:
         raise InputError(
-            [Problem("settings", "", k, None, "a file path (setting or --" + k + ")")
-             for k in missing]  # fmt: skip
+            [
+                Problem("settings", "", k, None, "a file path (setting or --" + k + ")")
+                for k in missing
+            ]  # fmt: skip
         )
     communes = load_communes(settings.communes)
     villages = load_villages(settings.villages, communes=communes)
     programme = load_programme(settings.programme, reading_speed_spm=settings.reading_speed_spm)
-    _check_programme_fits(programme, settings)
     stops = [
         dataclasses.replace(
             stop,
@@ -58,18 +59,26 @@ def load_inputs(settings: Settings) -> Inputs:
         )
         for stop in cluster_villages(villages, radius_m=settings.audible_radius_m)
     ]
+    _check_programme_fits(stops, settings)
     return Inputs(tuple(communes), tuple(stops), programme)
 
 
-def _check_programme_fits(programme: BroadcastProgramme, s: Settings) -> None:
+def _check_programme_fits(stops: Sequence[Stop], s: Settings) -> None:
+    """A dwell is never split by lunch, so it must fit in the morning or the afternoon."""
     longest = max(s.lunch_start_s - s.work_start_s, s.work_end_s - s.lunch_end_s)
-    dwell = programme.dwell_s(["vi"], setup_s=s.setup_s)
-    if dwell > longest:
+    too_long = [stop for stop in stops if stop.dwell_s > longest]
+    if too_long:
         raise InputError(
-            Problem(
-                str(s.programme), "", "items", f"{dwell / 60:.0f} min with setup",
-                f"a programme that fits in the longest working span ({longest / 60:.0f} min)",
-            )  # fmt: skip
+            [
+                Problem(
+                    str(s.programme),
+                    f"stop {stop.id}",
+                    "items",
+                    f"{stop.dwell_s / 60:.0f} min with setup in {'+'.join(stop.languages)}",
+                    f"a programme that fits in the longest working span ({longest / 60:.0f} min)",
+                )  # fmt: skip
+                for stop in too_long[:1]
+            ]
         )
 
 
@@ -130,7 +139,9 @@ def make_plan(
         _timed_run(slot, route.stops, stops, dwell, matrix, settings)
         for slot, route in zip(runs, result.routes, strict=True)
     )
-    unassigned = tuple(Unassigned(stops[m.stop], m.missing_visits, m.reason) for m in result.missing)
+    unassigned = tuple(
+        Unassigned(stops[m.stop], m.missing_visits, m.reason) for m in result.missing
+    )
     return Plan(
         settings=settings,
         start=start,
@@ -190,4 +201,3 @@ def _timed_run(
 
 def load_and_plan(settings: Settings, **kwargs) -> Plan:
     return make_plan(settings, load_inputs(settings), **kwargs)
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,10 @@ from outreach_planner.io.villages import LANGUAGE_CODES
 
 # Vietnamese is written one syllable per space-separated word; a token counts
 # as a syllable when it holds a letter or a digit (punctuation alone does not).
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# Combining marks (U+0300-036F) belong to their letter: text typed in Unikey's
+# decomposed mode, or M'Nông letters with no precomposed form, stay one token.
+_LETTER = r"(?:[^\W_]|[\u0300-\u036f])"
+_TOKEN = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class BroadcastProgramme:
 
 def count_syllables(text: str) -> int:
     """Syllables in Vietnamese (or M'Nông Latin-script) text: its word tokens."""
-    return len(_TOKEN.findall(text))
+    return len(_TOKEN.findall(unicodedata.normalize("NFC", text)))
 
 
 def text_duration_s(text: str, *, reading_speed_spm: float) -> float:
@@ -129,8 +133,10 @@ def _item(
     value = entry[kind]
     duration: float | None = None
     if kind == "minutes":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            0 < value <= 600 and math.isfinite(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (0 < value <= 600 and math.isfinite(value))
         ):
             problems.add(where, "minutes", value, "a number of minutes above 0 and at most 600")
         else:
@@ -179,6 +185,8 @@ def _audio_file_s(file: Path, where: str, problems: ProblemCollector) -> float |
         audio = None
     length = getattr(getattr(audio, "info", None), "length", None)
     if not isinstance(length, int | float) or not (length > 0 and math.isfinite(length)):
-        problems.add(where, "audio", str(file), "an audio file with a length (WAV, MP3, OGG, M4A, FLAC)")
+        problems.add(
+            where, "audio", str(file), "an audio file with a length (WAV, MP3, OGG, M4A, FLAC)"
+        )
         return None
     return float(length)

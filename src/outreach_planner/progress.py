@@ -39,11 +39,17 @@ def progress_display(*, enabled: bool = True) -> Iterator[ProgressCallback | Non
 def print_summary(plan: Plan, written: list[Path], out: Path) -> None:
     s = plan.summary()
     console = Console()
-    table = Table(title=f"Plan {plan.start.isoformat()} · {plan.settings.weeks} weeks", show_header=False)
+    table = Table(
+        title=f"Plan {plan.start.isoformat()} · {plan.settings.weeks} weeks", show_header=False
+    )
     table.add_row("runs", str(s["runs"]))
     table.add_row("stops visited", f"{s['stops_visited']} of {s['stops']} ({s['visits']} visits)")
-    table.add_row("people reached", f"{s['people_reached']:,} (distinct {s['distinct_people_reached']:,})")
-    table.add_row("hours driving / broadcasting", f"{s['driving_h']:.1f} h / {s['broadcasting_h']:.1f} h")
+    table.add_row(
+        "people reached", f"{s['people_reached']:,} (distinct {s['distinct_people_reached']:,})"
+    )
+    table.add_row(
+        "hours driving / broadcasting", f"{s['driving_h']:.1f} h / {s['broadcasting_h']:.1f} h"
+    )
     table.add_row("people per duty hour", f"{s['people_per_duty_hour']:,.0f}")
     table.add_row("unassigned", str(s["unassigned"]))
     console.print(table)

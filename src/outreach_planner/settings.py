@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -168,6 +168,46 @@ def parse_lonlat(text: object) -> LonLat | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Number:
+    """A numeric setting: its key in files, its Settings field and its allowed range."""
+
+    key: str
+    field: str
+    integer: bool
+    minimum: float
+    maximum: float
+    scale: int = 1  # field = key value x scale (minutes -> seconds)
+
+    @property
+    def expected(self) -> str:
+        kind = "a whole number" if self.integer else "a number"
+        return f"{kind} from {self.minimum:g} to {self.maximum:g}"
+
+    def accepts(self, value: object) -> bool:
+        kind = int if self.integer else int | float
+        return (
+            isinstance(value, kind)
+            and not isinstance(value, bool)
+            and self.minimum <= value <= self.maximum  # NaN fails this too
+        )
+
+
+_NUMBERS = (
+    _Number("weeks", "weeks", True, 1, 52),
+    _Number("vehicles", "vehicles", True, 1, 20),
+    _Number("speed_kmh", "speed_kmh", False, 1, 120),
+    _Number("detour_factor", "detour_factor", False, 1, 5),
+    _Number("audible_radius_m", "audible_radius_m", False, 10, 5000),
+    _Number("reading_speed_spm", "reading_speed_spm", False, 30, 600),
+    _Number("min_visits", "min_visits", True, 0, 100),
+    _Number("min_days_between_visits", "min_days_between_visits", True, 0, 365),
+    _Number("seed", "seed", True, 0, 2**31 - 1),
+    _Number("search_effort", "search_effort", True, 1, 1_000_000),
+    _Number("time_cap_s", "time_cap_s", False, 1, 86_400),
+    _Number("setup_min", "setup_s", False, 0, 120, scale=60),
+)
+
 _KEYS = {
     "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
@@ -211,31 +251,14 @@ def settings_from_mapping(
     for key in sorted(set(raw) - _KEYS):
         problems.add("", key, raw[key], f"one of the known settings ({', '.join(sorted(_KEYS))})")
 
-    def number(key: str, *, integer: bool, minimum: float, maximum: float) -> None:
-        if key not in raw:
-            return
-        value = raw[key]
-        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
-        if isinstance(value, bool) or not ok_type or not (minimum <= value <= maximum):
-            kind = "a whole number" if integer else "a number"
-            problems.add("", key, value, f"{kind} from {minimum:g} to {maximum:g}")
+    for spec in _NUMBERS:
+        if spec.key not in raw:
+            continue
+        value = raw[spec.key]
+        if spec.accepts(value):
+            changes[spec.field] = round(value * spec.scale) if spec.scale != 1 else value
         else:
-            changes[key] = value
-
-    number("weeks", integer=True, minimum=1, maximum=52)
-    number("vehicles", integer=True, minimum=1, maximum=20)
-    number("speed_kmh", integer=False, minimum=1, maximum=120)
-    number("detour_factor", integer=False, minimum=1, maximum=5)
-    number("audible_radius_m", integer=False, minimum=10, maximum=5000)
-    number("reading_speed_spm", integer=False, minimum=30, maximum=600)
-    number("min_visits", integer=True, minimum=0, maximum=100)
-    number("min_days_between_visits", integer=True, minimum=0, maximum=365)
-    number("seed", integer=True, minimum=0, maximum=2**31 - 1)
-    number("search_effort", integer=True, minimum=1, maximum=1_000_000)
-    number("time_cap_s", integer=False, minimum=1, maximum=86_400)
-    number("setup_min", integer=False, minimum=0, maximum=120)
-    if "setup_min" in changes:
-        changes["setup_s"] = round(changes.pop("setup_min") * 60)
+            problems.add("", spec.key, value, spec.expected)
 
     if "start" in raw:
         date = parse_date(raw["start"])
@@ -247,7 +270,10 @@ def settings_from_mapping(
         days = _parse_weekdays(raw["weekdays"])
         if days is None:
             problems.add(
-                "", "weekdays", raw["weekdays"], f"a non-empty list of distinct days from {WEEKDAYS}"
+                "",
+                "weekdays",
+                raw["weekdays"],
+                f"a non-empty list of distinct days from {WEEKDAYS}",
             )
         else:
             changes["weekdays"] = days
@@ -280,9 +306,9 @@ def settings_from_mapping(
             changes["depot"] = depot
 
     if base is None:
-        if "depot" not in changes:
+        if "depot" not in raw:
             problems.add("", "depot", None, "a depot with name, lon and lat")
-            problems.raise_if_any()
+        problems.raise_if_any()
         settings = Settings(depot=changes.pop("depot"))
     else:
         settings = base
@@ -349,13 +375,15 @@ def _parse_depot(value: object, problems: ProblemCollector) -> Depot | None:
 
 
 def _check(s: Settings, problems: ProblemCollector) -> None:
-    """Cross-field rules that single values cannot show."""
+    """The rules a Settings must meet however it was made (file, command line, replace)."""
+    for spec in _NUMBERS:
+        value = getattr(s, spec.field)
+        if spec.scale != 1:
+            value = value / spec.scale
+        if not spec.accepts(value) and not (spec.scale != 1 and spec.accepts(float(value))):
+            problems.add("", spec.key, value, spec.expected)
     if not s.weekdays:
         problems.add("", "weekdays", [], "at least one weekday, or no run can be planned")
-    if s.vehicles < 1:
-        problems.add("", "vehicles", s.vehicles, "at least 1 vehicle")
     if not s.work_start_s < s.lunch_start_s <= s.lunch_end_s < s.work_end_s:
         problems.add("", "working_hours", [clock(s.work_start_s), clock(s.work_end_s)],
                      "morning and afternoon spans in order")  # fmt: skip
-    if s.weeks < 1:
-        problems.add("", "weeks", s.weeks, "at least 1 week")

@@ -38,7 +38,10 @@ def load_communes(path: Path) -> list[Commune]:
         except (ValueError, TypeError, AttributeError, IndexError) as exc:
             problems.add(where, "geometry", str(exc), "valid polygon coordinates")
             continue
-        if polygon.is_empty or not polygon.is_valid:
+        if polygon.is_empty:
+            problems.add(where, "geometry", "empty polygon", "a polygon with coordinates")
+            continue
+        if not polygon.is_valid:
             problems.add(where, "geometry", explain_validity(polygon), "a valid polygon")
             continue
         minx, miny, maxx, maxy = polygon.bounds

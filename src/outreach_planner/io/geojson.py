@@ -33,7 +33,9 @@ def read_json(path: Path, *, what: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except (json.JSONDecodeError, ValueError) as exc:
-        where = f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        where = (
+            f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        )
         problems.add(where, "", getattr(exc, "msg", str(exc)), "valid JSON")
         raise InputError(problems.problems) from None
 

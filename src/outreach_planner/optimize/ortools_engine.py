@@ -54,6 +54,16 @@ class RoutingResponse:
     hit_time_cap: bool
 
 
+def dwell_windows(dwell: int, shift: Shift) -> list[tuple[int, int]]:
+    """Allowed start times [lo, hi] of a dwell that must not overlap lunch or the end."""
+    spans = (
+        [(shift.start_s, shift.lunch_start_s), (shift.lunch_end_s, shift.end_s)]
+        if dwell > 0 and shift.lunch_end_s > shift.lunch_start_s
+        else [(shift.start_s, shift.end_s)]
+    )
+    return [(lo, hi - dwell) for lo, hi in spans if hi - dwell >= lo]
+
+
 def solve(req: RoutingRequest) -> RoutingResponse:
     """Route the visits; returns, per vehicle, the positions (into req.visits) in order."""
     n = len(req.visits)
@@ -85,19 +95,25 @@ def solve(req: RoutingRequest) -> RoutingResponse:
                 shift.lunch_end_s - shift.lunch_start_s, False, f"lunch-{v}",
             )  # fmt: skip
             time_dim.SetBreakIntervalsOfVehicle([lunch], v, visit_transit)
+    possible = 0
     for k in range(n):
         index = manager.NodeToIndex(k + 1)
-        d = int(dwell[k + 1])
-        cumul = time_dim.CumulVar(index)
-        cumul.SetRange(shift.start_s, max(shift.start_s, shift.end_s - d))
-        if d > 0 and shift.lunch_end_s > shift.lunch_start_s:
-            # A dwell may not overlap lunch: forbid starts in (lunch_start - d, lunch_end).
-            lo, hi = shift.lunch_start_s - d + 1, shift.lunch_end_s - 1
-            if lo <= hi:
-                cumul.RemoveInterval(lo, hi)
         routing.AddDisjunction([index], int(req.penalty[k]))
+        windows = dwell_windows(int(dwell[k + 1]), shift)
+        possible += bool(windows)
+        if not windows:
+            # No start keeps this dwell inside working hours: the visit cannot be made.
+            # An empty domain would fail the whole model, so leave the visit out instead.
+            routing.ActiveVar(index).SetValue(0)
+            continue
+        cumul = time_dim.CumulVar(index)
+        cumul.SetRange(windows[0][0], windows[-1][1])
+        if len(windows) == 2 and windows[0][1] + 1 <= windows[1][0] - 1:
+            cumul.RemoveInterval(windows[0][1] + 1, windows[1][0] - 1)
         if req.allowed[k] is not None:
-            routing.SetAllowedVehiclesForIndex(list(req.allowed[k]), index)
+            # SetAllowedVehiclesForIndex takes no Python list in 9.15 (absl::Span);
+            # restricting the vehicle variable is the same constraint (-1 = left out).
+            routing.VehicleVar(index).SetValues([-1, *req.allowed[k]])
     for a, b, tuples in req.pairs:
         va = routing.VehicleVar(manager.NodeToIndex(a + 1))
         vb = routing.VehicleVar(manager.NodeToIndex(b + 1))
@@ -107,8 +123,12 @@ def solve(req: RoutingRequest) -> RoutingResponse:
     params.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     )
+    # With one possible visit on one vehicle guided local search has no move to make
+    # and never counts another solution: it would spin until the time cap.
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        if possible > 1 or req.vehicles > 1
+        else routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     )
     # The solution count, not the clock, bounds the search: same input, same plan.
     params.solution_limit = req.solution_limit

@@ -46,18 +46,23 @@ def solve_rota(problem: RotaProblem, *, progress: Progress | None = None) -> Rot
 
     missing: list[Missing] = []
     wanted: dict[int, int] = {}
+    reachable = {
+        i
+        for i in range(len(problem.stops))
+        if time_run([i + 1], dwell_s=dwell, travel_s=problem.travel_s, shift=shift) is not None
+    }
     for i, stop in enumerate(problem.stops):
         if stop.min_visits == 0:
             continue
-        alone = time_run([i + 1], dwell_s=dwell, travel_s=problem.travel_s, shift=shift)
-        if alone is None:
+        if i not in reachable:
             missing.append(Missing(i, stop.min_visits, _too_long_reason(problem, i)))
             continue
         most = _most_visits(runs, problem.min_gap_days)
         if most < stop.min_visits:
             missing.append(
                 Missing(
-                    i, stop.min_visits - most,
+                    i,
+                    stop.min_visits - most,
                     f"needs {stop.min_visits} visits at least {problem.min_gap_days} days "
                     f"apart, but the {len(runs)} runs allow only {most}",
                 )  # fmt: skip
@@ -76,7 +81,7 @@ def solve_rota(problem: RotaProblem, *, progress: Progress | None = None) -> Rot
 
     for r in range(len(runs)):
         report("adding extra visits", r, len(runs))
-        routes[r] = _fill_run(problem, routes, r, dwell)
+        routes[r] = _fill_run(problem, routes, r, dwell, reachable)
     report("adding extra visits", len(runs), len(runs))
 
     for r, route in enumerate(routes):
@@ -126,9 +131,16 @@ def _place_required(
 
 
 def _fill_run(
-    problem: RotaProblem, routes: list[list[int]], r: int, dwell: tuple[int, ...]
+    problem: RotaProblem,
+    routes: list[list[int]],
+    r: int,
+    dwell: tuple[int, ...],
+    reachable: set[int],
 ) -> list[int]:
-    """Run r with extra visits added where time allows; its required visits stay."""
+    """Run r with extra visits added where time allows; its required visits stay.
+
+    Only `reachable` stops (those a run could visit alone) are offered.
+    """
     runs = problem.runs
     gap = max(problem.min_gap_days, 1)
     day = runs[r].day
@@ -137,10 +149,9 @@ def _fill_run(
         i
         for i, stop in enumerate(problem.stops)
         if stop.value > 0
+        and i in reachable
         and i not in current
-        and all(
-            abs(runs[q].day - day) >= gap for q, route in enumerate(routes) if i in route
-        )
+        and all(abs(runs[q].day - day) >= gap for q, route in enumerate(routes) if i in route)
     ]
     if not candidates:
         return current
@@ -224,9 +235,7 @@ def _capacity_reason(problem: RotaProblem, wanted: dict[int, int], dwell: tuple[
     need = sum(count * (dwell[i + 1] + float(t[:, i + 1].min())) for i, count in wanted.items())
     have = sum(run.shift.working_s for run in problem.runs)
     if need > have:
-        return (
-            f"needs {(need - have) / 3600:.0f} more hours than the {len(problem.runs)} runs have"
-        )
+        return f"needs {(need - have) / 3600:.0f} more hours than the {len(problem.runs)} runs have"
     return (
         "no run had time left for it beside the other required stops; "
         "add a week or a vehicle, or lower its minimum visits"

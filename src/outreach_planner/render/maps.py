@@ -1,15 +1,24 @@
 """Folium maps: the whole horizon (index.html) and one map per run.
 
 Every text that comes from an input file is HTML-escaped before it reaches a
-popup, tooltip or legend: Leaflet renders those strings as HTML.
+popup, tooltip or legend: Leaflet renders those strings as HTML. Leaflet
+itself is embedded in each page (no CDN), so a map works with no network;
+only the background tiles need one, and the commune boundaries are vectors.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
+import json
 import math
+import re
+from importlib import resources
 
 import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping
 
 from outreach_planner.geo import LonLat
@@ -34,26 +43,109 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+_JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027",
+               "{": "\\u007b", "}": "\\u007d"}  # fmt: skip
+
+
+def js_string(text: str) -> str:
+    """`text` as a JavaScript string literal that is safe inside <script> and Jinja.
+
+    branca renders each element's script and then parses the result again as a
+    Jinja template, so `{{ ... }}` in a village name would be evaluated: braces
+    are written as \\u escapes, which JavaScript reads back as braces.
+    """
+    literal = json.dumps(text, ensure_ascii=False)
+    return "".join(_JS_ESCAPES.get(ch, ch) for ch in literal)
+
+
+class _Bound(MacroElement):
+    """A popup or tooltip whose HTML reaches Leaflet as a plain string literal.
+
+    folium's own Popup and Tooltip paste the text into a JavaScript template
+    literal, where `${...}` in a village name would run; they also need jQuery,
+    which an offline page does not have.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.{{ this.method }}(
+                {{ this.html_js }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, method: str, html_text: str, options: dict[str, object]):
+        super().__init__()
+        self._name = "Bound"
+        self.method = method
+        self.html_js = js_string(html_text)
+        self.options = options
+
+
+def _popup(layer: folium.map.Layer | folium.Marker, html_text: str) -> None:
+    """Bind a popup of HTML (already escaped where it holds input text)."""
+    layer.add_child(_Bound("bindPopup", html_text, {"maxWidth": 320}))
+
+
+def _tooltip(layer: folium.map.Layer | folium.Marker, text: str) -> None:
+    """Bind a tooltip showing `text` as plain text."""
+    layer.add_child(_Bound("bindTooltip", _esc(text), {"sticky": True}))
+
+
+class RawHtml(Element):
+    """Literal HTML in the page. folium.Element would parse it as a Jinja template,
+    which would run `{{ ... }}` found in a village name."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self._text
+
+
+@functools.cache
+def _leaflet_inline() -> str:
+    """Leaflet's CSS (images as data URIs) and JS, to embed in a page's head."""
+    folder = resources.files("outreach_planner") / "render" / "assets" / "leaflet-1.9.3"
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(match: re.Match[str]) -> str:
+        png = (folder / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    return f"<style>{css}</style>\n<script>{js}</script>\n"
+
+
 def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
     m = folium.Map(location=_ll(plan.settings.depot.position), zoom_start=11, control_scale=True)
+    # No CDN: Leaflet is embedded below, and nothing else folium offers is used.
+    m.default_js = []
+    m.default_css = []
+    m.get_root().header.add_child(RawHtml(_leaflet_inline()), name="leaflet_inline")
     communes = folium.FeatureGroup(name=_esc(labels["communes"]), show=True)
     for c in plan.communes:
-        folium.GeoJson(
+        shape = folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": mapping(c.geometry)},
             style_function=lambda _f: {
                 "color": "#555555", "weight": 2, "fill": True,
                 "fillColor": "#ffffff", "fillOpacity": 0.05, "dashArray": "6 4",
             },
-            tooltip=_esc(c.name),
         ).add_to(communes)  # fmt: skip
+        _tooltip(shape, c.name)
     communes.add_to(m)
     depot = plan.settings.depot
-    folium.Marker(
+    marker = folium.Marker(
         _ll(depot.position),
-        tooltip=_esc(f"{labels['depot']}: {depot.name}"),
-        popup=folium.Popup(f"<b>{_esc(labels['depot'])}</b><br>{_esc(depot.name)}", max_width=280),
-        icon=folium.Icon(color="black", icon="home"),
+        icon=folium.DivIcon(
+            html='<div class="op-depot">⌂</div>', icon_size=(30, 30), icon_anchor=(15, 15)
+        ),
     ).add_to(m)
+    _tooltip(marker, f"{labels['depot']}: {depot.name}")
+    _popup(marker, f"<b>{_esc(labels['depot'])}</b><br>{_esc(depot.name)}")
     if points:
         lats = [p.lat for p in points] + [depot.position.lat]
         lons = [p.lon for p in points] + [depot.position.lon]
@@ -63,9 +155,7 @@ def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
 
 def _number_icon(n: int, colour: str) -> folium.DivIcon:
     return folium.DivIcon(
-        html=(
-            f'<div class="op-num" style="background:{colour}">{n}</div>'
-        ),
+        html=(f'<div class="op-num" style="background:{colour}">{n}</div>'),
         icon_size=(26, 26),
         icon_anchor=(13, 13),
         class_name="op-num-icon",
@@ -93,12 +183,9 @@ def _add_run(layer: folium.FeatureGroup, plan: Plan, run: Run, colour: str, labe
     path = [_ll(depot), *(_ll(v.stop.position) for v in run.visits), _ll(depot)]
     folium.PolyLine(path, color=colour, weight=4, opacity=0.8, dash_array="8 6").add_to(layer)
     for n, v in enumerate(run.visits, start=1):
-        folium.Marker(
-            _ll(v.stop.position),
-            icon=_number_icon(n, colour),
-            tooltip=_esc(f"{n}. {v.stop.name} — {labels.time(v.start)}"),
-            popup=folium.Popup(_visit_popup(n, v, labels), max_width=320),
-        ).add_to(layer)
+        marker = folium.Marker(_ll(v.stop.position), icon=_number_icon(n, colour)).add_to(layer)
+        _tooltip(marker, f"{n}. {v.stop.name} — {labels.time(v.start)}")
+        _popup(marker, _visit_popup(n, v, labels))
 
 
 _CSS = """
@@ -108,6 +195,8 @@ _CSS = """
 .op-legend{position:fixed;top:10px;left:54px;z-index:1000;background:#fff;padding:8px 10px;
  border-radius:6px;box-shadow:0 0 6px rgba(0,0,0,.4);font:14px sans-serif;max-width:60vw}
 .op-popup{font:14px/1.4 sans-serif}
+.op-depot{width:30px;height:30px;border-radius:4px;background:#222;color:#fff;
+ font:bold 20px/30px sans-serif;text-align:center;border:2px solid #fff;box-shadow:0 0 3px #000}
 @media (max-width:600px){.op-legend{font-size:12px;max-width:70vw}}
 </style>
 """
@@ -115,8 +204,8 @@ _CSS = """
 
 def _legend(m: folium.Map, lines: list[str]) -> None:
     body = "<br>".join(lines)
-    m.get_root().header.add_child(folium.Element(_CSS))
-    m.get_root().html.add_child(folium.Element(f'<div class="op-legend">{body}</div>'))
+    m.get_root().header.add_child(RawHtml(_CSS), name="outreach_css")
+    m.get_root().html.add_child(RawHtml(f'<div class="op-legend">{body}</div>'), name="legend")
 
 
 def _notes(plan: Plan, labels: Labels) -> list[str]:
@@ -172,7 +261,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             + (f"<br><b>{_esc(labels['unassigned'])}</b>" if s.id in unassigned else "")
             + "</div>"
         )
-        folium.CircleMarker(
+        circle = folium.CircleMarker(
             _ll(s.position),
             radius=max(4.0, math.sqrt(s.population) / 3),
             color="#b00" if s.id in unassigned else "#333",
@@ -180,9 +269,9 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             fill=True,
             fill_color="#f4a259" if dates else "#cccccc",
             fill_opacity=0.6,
-            tooltip=_esc(f"{s.name}: {s.population:,}"),
-            popup=folium.Popup(popup, max_width=320),
         ).add_to(stops_layer)
+        _tooltip(circle, f"{s.name}: {s.population:,}")
+        _popup(circle, popup)
     stops_layer.add_to(m)
     for i, run in enumerate(plan.runs):
         colour = run_colour(i)

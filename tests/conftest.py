@@ -1,0 +1,42 @@
+"""Shared fixtures: the tiny test data set and a JSON writer for broken variants of it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outreach_planner.settings import Settings, load_settings
+
+TINY_DIR = Path(__file__).parent / "data" / "tiny"
+
+
+@pytest.fixture(scope="session")
+def tiny_dir() -> Path:
+    """The folder of the tiny data set: 2 communes, 6 villages, a 4-item programme."""
+    return TINY_DIR
+
+
+@pytest.fixture(scope="session")
+def tiny_settings(tiny_dir: Path) -> Settings:
+    """The tiny settings file, loaded without a base: it has the [depot] table that needs."""
+    return load_settings(tiny_dir / "settings.toml")
+
+
+@pytest.fixture
+def write_json(tmp_path: Path) -> Callable[..., Path]:
+    """A function writing `data` as JSON into tmp_path (default name data.json); returns the path.
+
+    NaN and infinities are written as the bare NaN / Infinity constants Python allows,
+    which is how a broken file with them is made.
+    """
+
+    def write(data: Any, name: str = "data.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+
+    return write

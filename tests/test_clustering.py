@@ -1,0 +1,130 @@
+"""Villages -> stops: coverage within the audible radius, determinism, stable ids."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from outreach_planner.clustering import cluster_villages
+from outreach_planner.domain import Stop, Village
+from outreach_planner.geo import LocalProjection, LonLat, geodesic_m
+from outreach_planner.io.villages import load_villages
+
+RADIUS_M = 300.0
+BOX_CORNER = LonLat(107.55, 12.20)
+
+
+@pytest.fixture(scope="module")
+def tiny_villages(tiny_dir: Path) -> list[Village]:
+    """The 6 tiny villages; A-1 and A-2 are 215 m apart, the rest over 1 km from any other."""
+    return load_villages(tiny_dir / "villages.geojson")
+
+
+@pytest.fixture(scope="module")
+def tiny_stops(tiny_villages: list[Village]) -> list[Stop]:
+    """The tiny villages clustered with a 300 m radius."""
+    return cluster_villages(tiny_villages, radius_m=RADIUS_M)
+
+
+def assert_cover(villages: list[Village], stops: list[Stop], radius_m: float) -> None:
+    """Every village in exactly one stop, within `radius_m` of the stop's position."""
+    counts = Counter(v.id for s in stops for v in s.villages)
+    assert counts == Counter(v.id for v in villages)
+    for stop in stops:
+        for v in stop.villages:
+            assert geodesic_m(stop.position, v.position) <= radius_m, (stop.id, v.id)
+
+
+def test_fixture_has_one_close_pair(tiny_villages: list[Village]) -> None:
+    by_id = {v.id: v for v in tiny_villages}
+    assert 150 < geodesic_m(by_id["A-1"].position, by_id["A-2"].position) < 2 * RADIUS_M
+
+
+def test_close_villages_share_a_stop(tiny_stops: list[Stop]) -> None:
+    assert [(s.id, [v.id for v in s.villages]) for s in tiny_stops] == [
+        ("S-A-1", ["A-1", "A-2"]),
+        ("S-A-3", ["A-3"]),
+        ("S-A-4", ["A-4"]),
+        ("S-B-1", ["B-1"]),
+        ("S-B-2", ["B-2"]),
+    ]
+
+
+def test_lone_village_stop_stands_at_the_village(tiny_stops: list[Stop]) -> None:
+    lone = [s for s in tiny_stops if len(s.villages) == 1]
+    assert lone and all(s.position == s.villages[0].position for s in lone)
+
+
+def test_tiny_stops_cover_every_village(
+    tiny_villages: list[Village], tiny_stops: list[Stop]
+) -> None:
+    assert_cover(tiny_villages, tiny_stops, RADIUS_M)
+
+
+def test_small_radius_gives_one_stop_per_village(tiny_villages: list[Village]) -> None:
+    stops = cluster_villages(tiny_villages, radius_m=100)
+    assert [s.id for s in stops] == [f"S-{v.id}" for v in tiny_villages]
+
+
+def test_no_villages_no_stops() -> None:
+    assert cluster_villages([], radius_m=RADIUS_M) == []
+
+
+def test_deterministic(tiny_villages: list[Village], tiny_stops: list[Stop]) -> None:
+    assert cluster_villages(tiny_villages, radius_m=RADIUS_M) == tiny_stops
+
+
+def test_input_order_does_not_matter(tiny_villages: list[Village], tiny_stops: list[Stop]) -> None:
+    assert cluster_villages(tiny_villages[::-1], radius_m=RADIUS_M) == tiny_stops
+
+
+def test_stop_id_is_s_and_its_smallest_village_id(tiny_stops: list[Stop]) -> None:
+    assert all(s.id == "S-" + min(v.id for v in s.villages) for s in tiny_stops)
+
+
+def test_stop_figures_are_the_sums_of_its_villages(tiny_stops: list[Stop]) -> None:
+    shared = tiny_stops[0]
+    assert (shared.population, shared.households) == (800 + 600, 200 + 150)
+    assert shared.name == "Thôn 1 + Thôn 2, Xã A"
+
+
+def test_stop_languages_put_vietnamese_first(tiny_stops: list[Stop]) -> None:
+    by_id = {s.id: s for s in tiny_stops}
+    assert by_id["S-A-3"].languages == ("vi", "mnong")
+    assert by_id["S-A-1"].languages == ("vi",)
+
+
+def village(n: int, xy: tuple[float, float], population: int) -> Village:
+    """Village V-nn at `xy` metres east and north of the box corner."""
+    return Village(
+        id=f"V-{n:02d}",
+        name=f"Thôn {n}",
+        commune="Xã A",
+        position=LocalProjection(BOX_CORNER).lonlat(*xy),
+        households=population // 4,
+        population=population,
+    )
+
+
+villages_in_a_5km_box = st.lists(
+    st.tuples(
+        st.tuples(st.floats(0, 5000), st.floats(0, 5000)),
+        st.integers(0, 3000),
+    ),
+    min_size=1,
+    max_size=30,
+).map(lambda rows: [village(n, xy, pop) for n, (xy, pop) in enumerate(rows)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(villages=villages_in_a_5km_box, radius_m=st.floats(50, 1000))
+def test_every_village_in_one_stop_within_the_radius(
+    villages: list[Village], radius_m: float
+) -> None:
+    stops = cluster_villages(villages, radius_m=radius_m)
+    assert_cover(villages, stops, radius_m)
+    assert [s.id for s in stops] == sorted(s.id for s in stops)
