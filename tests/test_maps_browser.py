@@ -50,10 +50,12 @@ def tiny_maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     return folder, _plan_folder(folder)
 
 
-def _open_offline(browser, page_file: Path):
-    """Open a map with every request outside its own folder refused; returns the page
-    and the lists of page errors and outside requests."""
-    page = browser.new_page(viewport={"width": 420, "height": 800})  # a phone screen
+def _open_offline(browser, page_file: Path, *, offline: bool = True):
+    """Open a map on a phone-sized screen with the network off (or on, but every
+    request outside the map's own files refused); returns the page and the lists
+    of page errors and of requests that tried to leave the device."""
+    context = browser.new_context(viewport={"width": 420, "height": 800}, offline=offline)
+    page = context.new_page()
     errors: list[str] = []
     outside: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -82,10 +84,20 @@ def test_run_maps_draw_numbered_stops_and_boundaries_offline(browser, tiny_maps)
         assert numbers == [str(i) for i in range(1, len(run["visits"]) + 1)]
         # 2 commune polygons + the route line are vector paths, drawn with no tiles.
         assert page.locator("path.leaflet-interactive").count() >= 3
-        # Nothing but map tiles is asked of the network.
-        assert all("tile.openstreetmap.org" in u for u in outside), outside
+        # Offline, the page asks nothing of the network, not even tiles.
+        assert outside == []
         page.screenshot(path=str(folder / f"run-{run['id']}.png"))
         page.close()
+
+
+def test_tiles_load_when_online(browser, tiny_maps) -> None:
+    folder, plan = tiny_maps
+    page, errors, outside = _open_offline(
+        browser, folder / f"run-{plan['runs'][0]['id']}.html", offline=False
+    )
+    assert outside and all(u.startswith("https://tile.openstreetmap.org/") for u in outside)
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    page.close()
 
 
 def test_popup_shows_the_visit_timetable(browser, tiny_maps) -> None:

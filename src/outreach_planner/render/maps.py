@@ -120,12 +120,47 @@ def _leaflet_inline() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>\n"
 
 
+class _TilesWhenOnline(MacroElement):
+    """OpenStreetMap tiles, asked for only when the device is online (and once it
+    comes online): offline, the page makes no request at all and the vector
+    layers carry the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var tiles = null;
+            function addTiles() {
+                if (tiles) { return; }
+                tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+                    maxZoom: 19,
+                    attribution: "&copy; <a href=\\"https://www.openstreetmap.org/copyright\\">OpenStreetMap</a> contributors"
+                }).addTo(map);
+            }
+            if (navigator.onLine) { addTiles(); }
+            window.addEventListener("online", addTiles);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TilesWhenOnline"
+
+
 def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
-    m = folium.Map(location=_ll(plan.settings.depot.position), zoom_start=11, control_scale=True)
+    m = folium.Map(
+        location=_ll(plan.settings.depot.position),
+        zoom_start=11,
+        control_scale=True,
+        tiles=None,
+    )
     # No CDN: Leaflet is embedded below, and nothing else folium offers is used.
     m.default_js = []
     m.default_css = []
     m.get_root().header.add_child(RawHtml(_leaflet_inline()), name="leaflet_inline")
+    m.add_child(_TilesWhenOnline())
     communes = folium.FeatureGroup(name=_esc(labels["communes"]), show=True)
     for c in plan.communes:
         shape = folium.GeoJson(
@@ -198,6 +233,12 @@ _CSS = """
 .op-depot{width:30px;height:30px;border-radius:4px;background:#222;color:#fff;
  font:bold 20px/30px sans-serif;text-align:center;border:2px solid #fff;box-shadow:0 0 3px #000}
 @media (max-width:600px){.op-legend{font-size:12px;max-width:70vw}}
+.leaflet-container{background:#f2efe9}
+@media print{
+ .leaflet-control-zoom,.leaflet-control-layers{display:none}
+ .op-legend{position:absolute;box-shadow:none;border:1px solid #000}
+ .folium-map{height:100vh !important}
+}
 </style>
 """
 
