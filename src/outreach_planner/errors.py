@@ -6,6 +6,8 @@ Like geopy's, every leaf also inherits a builtin so callers that catch
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -39,6 +41,15 @@ class InputError(OutreachError, ValueError):
 
 class InfeasibleError(OutreachError, RuntimeError):
     """The inputs are valid but no plan can satisfy them; the message says why."""
+
+
+def expected_key(key: str, known: Iterable[str]) -> str:
+    """'one of a, b, c', or 'did you mean ...' when `key` looks like a typo of one."""
+    known = sorted(known)
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        return f"a known key: did you mean '{close[0]}'?"
+    return f"one of the known keys ({', '.join(known)})"
 
 
 class ProblemCollector:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from outreach_planner.io.atomic import write_all_atomic
+from outreach_planner.io.atomic import remove_stale_temporaries, write_all_atomic
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
 from outreach_planner.render.maps import render_index_map, render_run_map
@@ -32,5 +32,6 @@ def write_outputs(plan: Plan, out: Path, *, lang: str = "vi") -> list[Path]:
     files[out / "index.html"] = render_index_map(plan, labels)
     files[out / "schedule.csv"] = render_schedule_csv(plan, labels)
     files[out / "plan.json"] = render_plan_json(plan)
+    remove_stale_temporaries(out)
     write_all_atomic(files)
     return list(files)

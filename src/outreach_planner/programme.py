@@ -17,7 +17,7 @@ from pathlib import Path
 
 import mutagen
 
-from outreach_planner.errors import InputError, ProblemCollector
+from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.io.villages import LANGUAGE_CODES
 
 # Vietnamese is written one syllable per space-separated word; a token counts
@@ -88,7 +88,7 @@ def load_programme(path: Path, *, reading_speed_spm: float) -> BroadcastProgramm
         raise InputError(problems.problems) from None
 
     for key in sorted(set(raw) - {"title", "items"}):
-        problems.add("", key, raw[key], "only 'title' and [[items]]")
+        problems.add("", key, raw[key], expected_key(key, ("title", "items")))
     title = raw.get("title", path.stem)
     if not isinstance(title, str):
         problems.add("", "title", title, "a text title")
@@ -106,6 +106,9 @@ def load_programme(path: Path, *, reading_speed_spm: float) -> BroadcastProgramm
     return BroadcastProgramme(title=title, items=tuple(items))
 
 
+_ITEM_KEYS = ("title", "language", "minutes", "text", "audio")
+
+
 def _item(
     entry: object, n: int, folder: Path, reading_speed_spm: float, problems: ProblemCollector
 ) -> ProgrammeItem | None:
@@ -115,8 +118,9 @@ def _item(
     title = entry.get("title")
     where = f"item {n}" + (f" ({title})" if isinstance(title, str) else "")
     ok = True
-    for key in sorted(set(entry) - {"title", "language", "minutes", "text", "audio"}):
-        problems.add(where, key, entry[key], "only title, language and one of minutes/text/audio")
+    unknown = sorted(set(entry) - set(_ITEM_KEYS))
+    for key in unknown:
+        problems.add(where, key, entry[key], expected_key(key, _ITEM_KEYS))
         ok = False
     if not isinstance(title, str) or not title.strip():
         problems.add(where, "title", title, "a title")
@@ -127,7 +131,8 @@ def _item(
         ok = False
     given = [k for k in ("minutes", "text", "audio") if k in entry]
     if len(given) != 1:
-        problems.add(where, "minutes/text/audio", given or None, "exactly one of the three")
+        if given or not unknown:  # a misspelt key was reported already: one problem, one line
+            problems.add(where, "minutes/text/audio", given or None, "exactly one of the three")
         return None
     kind = given[0]
     value = entry[kind]

@@ -15,11 +15,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from outreach_planner.errors import InputError, ProblemCollector
+from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.geo import LonLat
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+# A loudspeaker vehicle's speed by OpenStreetMap highway class, km/h (DOMAIN.md, estimates:
+# national road 40-50, commune roads 25-35, dirt 10-20). A `*_link` takes its road's speed;
+# a lower `maxspeed` tag wins; track and path count only when imported with tracks.
+ROAD_SPEEDS_KMH: tuple[tuple[str, float], ...] = (
+    ("motorway", 60.0),  # not in DOMAIN.md: a van keeping to the slow lane (E)
+    ("trunk", 45.0), ("primary", 45.0),  # national roads such as QL14
+    ("secondary", 40.0), ("tertiary", 35.0),  # provincial and district roads
+    ("unclassified", 30.0), ("residential", 30.0), ("road", 30.0),  # commune roads
+    ("living_street", 20.0), ("service", 20.0),
+    ("track", 15.0), ("path", 10.0),  # dirt
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,11 @@ class Settings:
     villages: Path | None = None
     communes: Path | None = None
     programme: Path | None = None
+    # An OpenStreetMap extract (or its prepared cache): drive on real roads instead of
+    # straight lines. Stops farther than `max_snap_m` from any road are warned about.
+    roads: Path | None = None
+    road_speeds_kmh: tuple[tuple[str, float], ...] = ROAD_SPEEDS_KMH
+    max_snap_m: float = 1000.0
 
     @property
     def speed_mps(self) -> float:
@@ -78,6 +95,11 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def road_speeds(self) -> dict[str, float]:
+        """km/h by highway class."""
+        return dict(self.road_speeds_kmh)
 
     def start_date(self, today: dt.date | None = None) -> dt.date:
         """The first day of the horizon: the setting, or the Monday after today."""
@@ -115,6 +137,15 @@ class Settings:
             "seed": self.seed,
             "timezone": self.timezone,
             "search_effort": self.search_effort,
+            **(
+                {
+                    "roads": self.roads.name,
+                    "road_speeds_kmh": self.road_speeds,
+                    "max_snap_m": self.max_snap_m,
+                }
+                if self.roads is not None
+                else {}
+            ),
             "depot": {
                 "name": self.depot.name,
                 "lon": self.depot.position.lon,
@@ -206,6 +237,7 @@ _NUMBERS = (
     _Number("search_effort", "search_effort", True, 1, 1_000_000),
     _Number("time_cap_s", "time_cap_s", False, 1, 86_400),
     _Number("setup_min", "setup_s", False, 0, 120, scale=60),
+    _Number("max_snap_m", "max_snap_m", False, 1, 100_000),
 )
 
 _KEYS = {
@@ -213,6 +245,7 @@ _KEYS = {
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
     "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s",
     "villages", "communes", "programme", "depot",
+    "roads", "road_speeds_kmh", "max_snap_m",
 }  # fmt: skip
 
 
@@ -249,7 +282,7 @@ def settings_from_mapping(
     problems = ProblemCollector(source)
     changes: dict[str, Any] = {}
     for key in sorted(set(raw) - _KEYS):
-        problems.add("", key, raw[key], f"one of the known settings ({', '.join(sorted(_KEYS))})")
+        problems.add("", key, raw[key], expected_key(key, _KEYS))
 
     for spec in _NUMBERS:
         if spec.key not in raw:
@@ -293,13 +326,17 @@ def settings_from_mapping(
             changes["timezone"] = str(raw["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.add("", "timezone", raw["timezone"], "an IANA time zone like Asia/Ho_Chi_Minh")
-    for key in ("villages", "communes", "programme"):
+    for key in ("villages", "communes", "programme", "roads"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
                 problems.add("", key, raw[key], "a file path")
             else:
                 p = Path(raw[key])
                 changes[key] = p if p.is_absolute() or folder is None else folder / p
+    if "road_speeds_kmh" in raw:
+        speeds = _parse_road_speeds(raw["road_speeds_kmh"], base, problems)
+        if speeds is not None:
+            changes["road_speeds_kmh"] = speeds
     if "depot" in raw:
         depot = _parse_depot(raw["depot"], problems)
         if depot is not None:
@@ -351,10 +388,38 @@ def _parse_working_hours(value: object) -> tuple[int, int, int, int] | None:
     return times[0], times[1], times[2], times[3]
 
 
+_ROAD_SPEED = _Number("road_speeds_kmh", "road_speeds_kmh", False, 1, 130)
+
+
+def _parse_road_speeds(
+    value: object, base: Settings | None, problems: ProblemCollector
+) -> tuple[tuple[str, float], ...] | None:
+    """[road_speeds_kmh]: some classes' speeds; the others keep the base's (or default) speed."""
+    if not isinstance(value, dict):
+        problems.add("", "road_speeds_kmh", value, "a table of km/h by highway class")
+        return None
+    speeds = dict(base.road_speeds_kmh if base is not None else ROAD_SPEEDS_KMH)
+    ok = True
+    for key, kmh in value.items():
+        if key not in speeds:
+            problems.add("[road_speeds_kmh]", key, kmh, f"one of the classes {', '.join(speeds)}")
+            ok = False
+        elif not _ROAD_SPEED.accepts(kmh):
+            problems.add("[road_speeds_kmh]", key, kmh, _ROAD_SPEED.expected + " km/h")
+            ok = False
+        else:
+            speeds[key] = float(kmh)
+    return tuple(speeds.items()) if ok else None
+
+
 def _parse_depot(value: object, problems: ProblemCollector) -> Depot | None:
     if not isinstance(value, dict):
         problems.add("", "depot", value, "a table with name, lon and lat")
         return None
+    for key in sorted(set(value) - {"name", "lon", "lat", "estimated"}):
+        problems.add(
+            "[depot]", key, value[key], expected_key(key, ("name", "lon", "lat", "estimated"))
+        )
     position = parse_lonlat([value.get("lon"), value.get("lat")])
     name = value.get("name")
     ok = True
@@ -384,6 +449,12 @@ def _check(s: Settings, problems: ProblemCollector) -> None:
             problems.add("", spec.key, value, spec.expected)
     if not s.weekdays:
         problems.add("", "weekdays", [], "at least one weekday, or no run can be planned")
+    classes = [k for k, _ in s.road_speeds_kmh]
+    if sorted(classes) != sorted(k for k, _ in ROAD_SPEEDS_KMH) or not all(
+        _ROAD_SPEED.accepts(v) for _, v in s.road_speeds_kmh
+    ):
+        problems.add("", "road_speeds_kmh", dict(s.road_speeds_kmh),
+                     f"every highway class of {classes} at {_ROAD_SPEED.expected} km/h")  # fmt: skip
     if not s.work_start_s < s.lunch_start_s <= s.lunch_end_s < s.work_end_s:
         problems.add("", "working_hours", [clock(s.work_start_s), clock(s.work_end_s)],
                      "morning and afternoon spans in order")  # fmt: skip

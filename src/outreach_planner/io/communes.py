@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
@@ -35,7 +36,8 @@ def load_communes(path: Path) -> list[Commune]:
             continue
         try:
             polygon = shape(geom)
-        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        # shapely reports malformed coordinates with many exception types.
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, ShapelyError) as exc:
             problems.add(where, "geometry", str(exc), "valid polygon coordinates")
             continue
         if polygon.is_empty:
