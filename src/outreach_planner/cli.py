@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from outreach_planner import __version__
+from outreach_planner.bench.cli import add_command as add_bench_command
 from outreach_planner.builtin import default_settings_path
+from outreach_planner.cli_stops import add_commands as add_stop_commands
 from outreach_planner.errors import InfeasibleError, InputError
 from outreach_planner.labels import LANGS
 from outreach_planner.settings import Settings, load_settings, settings_from_mapping
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--villages", type=Path, help="villages GeoJSON")
     plan.add_argument("--communes", type=Path, help="commune polygons GeoJSON")
     plan.add_argument("--programme", type=Path, help="broadcast programme TOML")
+    plan.add_argument(
+        "--roads", type=Path, metavar="FILE",
+        help="drive on the roads of an OpenStreetMap extract (.osm.pbf, .osm) or its cache",
+    )  # fmt: skip
     plan.add_argument("--depot", metavar="LON,LAT", help="depot position")
     plan.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the horizon")
     plan.add_argument("--weeks", metavar="N", help="number of weeks (default 4)")
@@ -52,6 +58,35 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", type=Path, default=Path("maps"), help="output folder (maps/)")
     plan.add_argument("--lang", choices=LANGS, default="vi", help="labels: vi (default) or en")
     plan.add_argument("--quiet", action="store_true", help="no progress display")
+    plan.add_argument(
+        "--stops", type=Path, metavar="FILE",
+        help="edited stop list (default: ./stops.csv if it exists, else stops from villages)",
+    )  # fmt: skip
+    plan.add_argument(
+        "--previous", type=Path, metavar="FILE",
+        help="previous plan.json to keep visits from (default: OUT/plan.json)",
+    )  # fmt: skip
+    plan.add_argument("--fresh", action="store_true", help="ignore the previous plan")
+    roads = sub.add_parser("roads", help="prepare an OpenStreetMap road network")
+    roads_sub = roads.add_subparsers(dest="roads_command", required=True)
+    imp = roads_sub.add_parser(
+        "import",
+        help="read the drivable roads of an OSM extract into a cache that plan --roads reuses",
+        description="Read the drivable roads of an OpenStreetMap extract (.osm.pbf or .osm) "
+        "and store them beside it (FILE.roads.npz) or in --out.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="OpenStreetMap extract")
+    area = imp.add_mutually_exclusive_group()
+    area.add_argument("--bbox", metavar="W,S,E,N", help="keep only roads touching this box")
+    area.add_argument(
+        "--around", type=Path, metavar="VILLAGES.geojson",
+        help="keep only roads near these villages (their box plus --margin-km)",
+    )  # fmt: skip
+    imp.add_argument("--margin-km", metavar="K", default="5", help="margin of --around (5)")
+    imp.add_argument("--include-tracks", action="store_true", help="also tracks and paths")
+    imp.add_argument("--out", type=Path, metavar="CACHE", help="cache file (*.roads.npz)")
+    add_stop_commands(sub)
+    add_bench_command(sub)
     return p
 
 
@@ -75,7 +110,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     if args.settings is not None:
         base = load_settings(args.settings, base=base)
     raw: dict[str, Any] = {}
-    for key in ("villages", "communes", "programme"):
+    for key in ("villages", "communes", "programme", "roads"):
         if getattr(args, key) is not None:
             raw[key] = str(getattr(args, key))
     if args.start is not None:
@@ -99,16 +134,61 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from outreach_planner.io.geojson import read_json
+    from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
     from outreach_planner.outputs import write_outputs
+    from outreach_planner.plan_diff import diff_plans, format_diff
     from outreach_planner.planner import load_inputs, make_plan
     from outreach_planner.progress import print_summary, progress_display
+    from outreach_planner.render.plan_json import plan_to_json
 
     settings = resolve_settings(args)
+    if args.stops is not None:
+        settings = settings.replace(stops=args.stops)
+    elif settings.stops is None and Path("stops.csv").is_file():
+        print("using the stop list stops.csv (--stops FILE for another)", file=sys.stderr)
+        settings = settings.replace(stops=Path("stops.csv"))
+    previous_path = args.previous or args.out / "plan.json"
+    previous = None
+    if not args.fresh and (args.previous is not None or previous_path.is_file()):
+        previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
     inputs = load_inputs(settings)
     with progress_display(enabled=not args.quiet) as progress:
-        plan = make_plan(settings, inputs, progress=progress)
+        plan = make_plan(settings, inputs, progress=progress, previous=previous)
+    old_json = read_json(previous_path, what="plan") if previous else None
     written = write_outputs(plan, args.out, lang=args.lang)
     print_summary(plan, written, args.out)
+    if old_json is not None:
+        print(f"changes from {previous_path} (--fresh to plan from scratch):")
+        for line in format_diff(diff_plans(old_json, plan_to_json(plan))):
+            print(f"  {line}")
+    return EXIT_OK
+
+
+def _roads_import(args: argparse.Namespace) -> int:
+    from outreach_planner.errors import Problem
+    from outreach_planner.roads import ATTRIBUTION, ImportOptions, bbox_around, import_roads
+    from outreach_planner.roads.cache import CACHE_SUFFIX, parse_bbox
+
+    bbox = None
+    if args.bbox is not None:
+        bbox = parse_bbox(args.bbox, source="command line", field="--bbox")
+    elif args.around is not None:
+        margin = _float(args.margin_km)
+        if not isinstance(margin, float) or not 0 <= margin <= 500:
+            raise InputError(Problem("command line", "", "--margin-km", args.margin_km,
+                                     "kilometres from 0 to 500"))  # fmt: skip
+        bbox = bbox_around(args.around, margin_km=margin)
+    if args.out is not None and not args.out.name.endswith(CACHE_SUFFIX):
+        raise InputError(Problem("command line", "", "--out", str(args.out),
+                                 f"a file name ending in {CACHE_SUFFIX}"))  # fmt: skip
+    options = ImportOptions(bbox=bbox, include_tracks=args.include_tracks)
+    network, cache = import_roads(args.file, options=options, out=args.out)
+    classes = ", ".join(f"{c} {n:,}" for c, n in network.class_counts().items())
+    print(f"{args.file}: {network.nodes:,} road nodes, {network.edges:,} directed segments "
+          f"({classes})")  # fmt: skip
+    print(f"saved {cache}; plan with: outreach-planner plan --roads {args.out or args.file}")
+    print(f"map data {ATTRIBUTION} (ODbL 1.0)")
     return EXIT_OK
 
 
@@ -118,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return _plan(args)
+        if args.command == "roads":
+            return _roads_import(args)
+        if hasattr(args, "handler"):
+            return args.handler(args)
         raise AssertionError(f"unknown command {args.command}")
     except InputError as exc:
         for problem in exc.problems:

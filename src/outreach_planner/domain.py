@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -38,7 +39,11 @@ class Stop:
     """One loudspeaker position; every village in it lies within the audible radius.
 
     `programme_s` is the broadcast at this stop (every item in its villages'
-    languages); `dwell_s` adds the setup: the whole time the vehicle stands here.
+    languages); `dwell_s` adds the setup and any extra minutes the planner
+    asked for: the whole time the vehicle stands here.
+
+    The fields after `min_visits` are the planner's adjustments from the
+    editable stop list; their defaults mean "no adjustment".
     """
 
     id: str
@@ -48,10 +53,28 @@ class Stop:
     programme_s: int = 0
     dwell_s: int = 0
     min_visits: int = 1
+    enabled: bool = True
+    priority: float = 1.0  # each person here counts this many times in the objective
+    pin_weekdays: tuple[int, ...] = ()  # visits only on these weekdays (0 = Monday)
+    pin_dates: tuple[dt.date, ...] = ()  # visits only on these dates
+    earliest_s: int | None = None  # broadcast starts at or after (seconds after midnight)
+    latest_s: int | None = None  # broadcast ends at or before
+    extra_dwell_s: int = 0
+    notes: str = ""
+    people_override: int | None = None  # the planner's head count (a market, a new hamlet)
 
     @property
     def population(self) -> int:
+        """People the loudspeaker reaches here: the planner's figure, or the villages'."""
+        if self.people_override is not None:
+            return self.people_override
         return sum(v.population for v in self.villages)
+
+    def allows(self, date: dt.date) -> bool:
+        """Whether a visit on `date` respects the stop's pins."""
+        if self.pin_dates and date not in self.pin_dates:
+            return False
+        return not self.pin_weekdays or date.weekday() in self.pin_weekdays
 
     @property
     def households(self) -> int:
@@ -59,7 +82,10 @@ class Stop:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Languages spoken in the stop's villages, Vietnamese first."""
+        """Languages spoken in the stop's villages, Vietnamese first (Vietnamese alone
+        for a stop without villages, such as a market)."""
+        if not self.villages:
+            return ("vi",)
         seen: dict[str, None] = {}
         for v in self.villages:
             seen.update(dict.fromkeys(v.languages))

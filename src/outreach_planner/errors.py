@@ -55,12 +55,13 @@ def expected_key(key: str, known: Iterable[str]) -> str:
 class ProblemCollector:
     """Gathers problems while a loader walks a file, then raises them together."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, *, hint: str = ""):
         self.source = source
+        self.hint = hint  # appended to what each problem expected (e.g. a way out)
         self.problems: list[Problem] = []
 
     def add(self, where: str, field: str, value: object, expected: str) -> None:
-        self.problems.append(Problem(self.source, where, field, value, expected))
+        self.problems.append(Problem(self.source, where, field, value, expected + self.hint))
 
     def raise_if_any(self) -> None:
         if self.problems:

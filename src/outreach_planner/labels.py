@@ -49,6 +49,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "mnong": "Tiếng M'Nông",
         "people_reached": "Lượt người nghe",
         "runs": "Chuyến",
+        "no": "STT",
+        "drive_next": "Đi tiếp",
+        "route_sheet": "Lộ trình",
+        "week": "Tuần",
+        "week_overview": "Lịch tuần",
+        "page": "Trang",
+        "north": "B",
     },
     "en": {
         "plan_title": "Mobile information team rota",
@@ -87,6 +94,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "mnong": "M'Nông",
         "people_reached": "People reached",
         "runs": "Runs",
+        "no": "No.",
+        "drive_next": "Drive to next",
+        "route_sheet": "Route sheet",
+        "week": "Week",
+        "week_overview": "Week overview",
+        "page": "Page",
+        "north": "N",
     },
 }
 

@@ -8,8 +8,11 @@ from pathlib import Path
 from outreach_planner.io.atomic import remove_stale_temporaries, write_all_atomic
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
+from outreach_planner.render.calendar import render_calendar
+from outreach_planner.render.gpx import render_run_gpx
 from outreach_planner.render.maps import render_index_map, render_run_map
 from outreach_planner.render.plan_json import render_plan_json
+from outreach_planner.render.route_sheet import render_route_sheet, render_week_overview
 from outreach_planner.render.schedule_csv import render_schedule_csv
 
 _SAFE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$")
@@ -29,6 +32,10 @@ def write_outputs(plan: Plan, out: Path, *, lang: str = "vi") -> list[Path]:
     files: dict[Path, bytes] = {}
     for i, run in enumerate(plan.runs):
         files[out / f"{run_basename(run)}.html"] = render_run_map(plan, i, labels)
+        files[out / f"{run_basename(run)}.pdf"] = render_route_sheet(plan, i, labels)
+        files[out / f"{run_basename(run)}.gpx"] = render_run_gpx(plan, run, labels)
+    files[out / "week-overview.pdf"] = render_week_overview(plan, labels)
+    files[out / "calendar.ics"] = render_calendar(plan, labels)
     files[out / "index.html"] = render_index_map(plan, labels)
     files[out / "schedule.csv"] = render_schedule_csv(plan, labels)
     files[out / "plan.json"] = render_plan_json(plan)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from outreach_planner.domain import Commune, Stop
+from outreach_planner.geo import LonLat
 from outreach_planner.settings import Settings
 
 
@@ -15,6 +16,9 @@ class Leg:
 
     distance_m: int
     travel_s: int
+    # The positions driven through, from the previous place to this one, when the plan
+    # drove on roads; None for a straight-line leg.
+    path: tuple[LonLat, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,15 @@ class Unassigned:
 
 
 @dataclass(frozen=True)
+class RoadsUsed:
+    """The road network a plan drove on."""
+
+    source: str  # file name of the OpenStreetMap extract (or of its cache)
+    snap_m: tuple[int, ...]  # metres from the depot (first), then each stop, to its road
+    attribution: str = "© OpenStreetMap contributors"
+
+
+@dataclass(frozen=True)
 class Plan:
     settings: Settings
     start: dt.date
@@ -86,6 +99,7 @@ class Plan:
     communes: tuple[Commune, ...]
     programme_title: str
     travel_model: str
+    roads: RoadsUsed | None = None  # set when travel_model is "roads"
 
     def visits_of(self, stop_id: str) -> int:
         return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)

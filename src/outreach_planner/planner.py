@@ -12,11 +12,13 @@ from outreach_planner.clustering import cluster_villages
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.errors import InfeasibleError, InputError, Problem
 from outreach_planner.io.communes import load_communes
+from outreach_planner.io.previous_plan import PreviousPlan
+from outreach_planner.io.stops_csv import load_stops
 from outreach_planner.io.villages import load_villages
 from outreach_planner.optimize.problem import RotaProblem, RunSlot, Shift, StopDemand
 from outreach_planner.optimize.rota import Progress, solve_rota
 from outreach_planner.optimize.schedule import time_run
-from outreach_planner.plan import Leg, Plan, Run, Unassigned, Visit
+from outreach_planner.plan import Leg, Plan, RoadsUsed, Run, Unassigned, Visit
 from outreach_planner.programme import BroadcastProgramme, load_programme
 from outreach_planner.settings import Settings
 from outreach_planner.travel import TravelMatrix, round_up, straight_line_matrix
@@ -50,17 +52,31 @@ def load_inputs(settings: Settings) -> Inputs:
     communes = load_communes(settings.communes)
     villages = load_villages(settings.villages, communes=communes)
     programme = load_programme(settings.programme, reading_speed_spm=settings.reading_speed_spm)
-    stops = [
-        dataclasses.replace(
-            stop,
-            programme_s=programme.programme_s(stop.languages),
-            dwell_s=programme.dwell_s(stop.languages, setup_s=settings.setup_s),
-            min_visits=settings.min_visits,
+    if settings.stops is not None:
+        # The planner's edited list replaces the clustering; ids stay what they wrote.
+        listed = load_stops(
+            settings.stops,
+            villages={v.id: v for v in villages},
+            radius_m=settings.audible_radius_m,
+            default_min_visits=settings.min_visits,
         )
-        for stop in cluster_villages(villages, radius_m=settings.audible_radius_m)
-    ]
-    _check_programme_fits(stops, settings)
+    else:
+        listed = [
+            dataclasses.replace(stop, min_visits=settings.min_visits)
+            for stop in cluster_villages(villages, radius_m=settings.audible_radius_m)
+        ]
+    stops = [with_programme(stop, programme, settings) for stop in listed]
+    _check_programme_fits([s for s in stops if s.enabled], settings)
     return Inputs(tuple(communes), tuple(stops), programme)
+
+
+def with_programme(stop: Stop, programme: BroadcastProgramme, settings: Settings) -> Stop:
+    """The stop with its broadcast and dwell: setup, every item in its languages, extras."""
+    return dataclasses.replace(
+        stop,
+        programme_s=programme.programme_s(stop.languages),
+        dwell_s=programme.dwell_s(stop.languages, setup_s=settings.setup_s) + stop.extra_dwell_s,
+    )
 
 
 def _check_programme_fits(stops: Sequence[Stop], s: Settings) -> None:
@@ -101,8 +117,13 @@ def make_plan(
     *,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    previous: PreviousPlan | None = None,
 ) -> Plan:
-    """Optimize the rota and time every run."""
+    """Optimize the rota and time every run.
+
+    With `previous`, keep its visits wherever they still fit (runs before
+    `today` are never changed).
+    """
     start = settings.start_date(today)
     runs = horizon_runs(settings, start)
     if not runs:
@@ -110,16 +131,24 @@ def make_plan(
             Problem("settings", "", "weekdays", settings.weekdays, "weekdays that give a run")
         )
     stops = inputs.stops
-    matrix = straight_line_matrix(
-        [settings.depot.position, *(s.position for s in stops)],
-        speed_kmh=settings.speed_kmh,
-        detour_factor=settings.detour_factor,
-        step_s=TIME_STEP_S,
-    )
+    today = today or dt.date.today()
+    if previous is not None:
+        stops = (*stops, *previous.removed_stops(stops, today))
+    roads: RoadsUsed | None = None
+    unreachable: dict[int, str] = {}  # matrix index -> why the roads do not link it
+    if settings.roads is not None:
+        matrix, roads, unreachable = _road_matrix(settings, stops)
+    else:
+        matrix = straight_line_matrix(
+            [settings.depot.position, *(s.position for s in stops)],
+            speed_kmh=settings.speed_kmh,
+            detour_factor=settings.detour_factor,
+            step_s=TIME_STEP_S,
+        )
     dwell = tuple(int(round_up(s.dwell_s, TIME_STEP_S)) for s in stops)
     problem = RotaProblem(
         stops=tuple(
-            StopDemand(d, s.population, s.min_visits) for s, d in zip(stops, dwell, strict=True)
+            _demand(s, d, runs, settings) for s, d in zip(stops, dwell, strict=True)
         ),
         runs=runs,
         travel_s=matrix.travel_s,
@@ -128,19 +157,24 @@ def make_plan(
         time_cap_s=settings.time_cap_s,
         seed=settings.seed,
     )
-    result = solve_rota(problem, progress=progress)
+    mapped = None if previous is None else previous.routes_for(runs, stops, today)
+    result = solve_rota(problem, progress=progress, previous=mapped)
+    # A stop the roads do not link with the depot has a huge travel time, which the rota
+    # reports as too long a drive; the road network's own reason says more.
+    unassigned = tuple(
+        Unassigned(stops[m.stop], m.missing_visits, unreachable.get(m.stop + 1, m.reason))
+        for m in result.missing
+    )
     if stops and len(result.missing) == len(stops) and not any(r.stops for r in result.routes):
         raise InfeasibleError(
-            f"no stop can be visited: {result.missing[0].reason}"
-            if result.missing
+            f"no stop can be visited: {unassigned[0].reason}"
+            if unassigned
             else "no stop can be visited"
         )
+    frozen = mapped.frozen if mapped else frozenset()
     timed = tuple(
-        _timed_run(slot, route.stops, stops, dwell, matrix, settings)
-        for slot, route in zip(runs, result.routes, strict=True)
-    )
-    unassigned = tuple(
-        Unassigned(stops[m.stop], m.missing_visits, m.reason) for m in result.missing
+        _timed_run(slot, route.stops, stops, dwell, matrix, settings, past=r in frozen)
+        for r, (slot, route) in enumerate(zip(runs, result.routes, strict=True))
     )
     return Plan(
         settings=settings,
@@ -151,6 +185,52 @@ def make_plan(
         communes=inputs.communes,
         programme_title=inputs.programme.title,
         travel_model=matrix.model,
+        roads=roads,
+    )
+
+
+def _road_matrix(
+    settings: Settings, stops: Sequence[Stop]
+) -> tuple[TravelMatrix, RoadsUsed, dict[int, str]]:
+    """The road travel matrix (depot first), what it used, and why any stop is unreachable."""
+    from outreach_planner.roads import load_roads, road_travel
+
+    assert settings.roads is not None
+    network = load_roads(settings.roads)
+    travel = road_travel(
+        network,
+        [settings.depot.position, *(s.position for s in stops)],
+        [f"depot {settings.depot.name}", *(f"{s.id} {s.name}" for s in stops)],
+        class_speeds=settings.road_speeds,
+        max_snap_m=settings.max_snap_m,
+        step_s=TIME_STEP_S,
+        source=settings.roads,
+    )
+    used = RoadsUsed(settings.roads.name, tuple(round(s.distance_m) for s in travel.snaps))
+    return travel.matrix, used, travel.unreachable
+
+
+def _window(stop: Stop, settings: Settings) -> tuple[int, int] | None:
+    """(earliest dwell start, latest dwell end) from the stop's broadcast times."""
+    if stop.earliest_s is None and stop.latest_s is None:
+        return None
+    earliest = (stop.earliest_s - settings.setup_s) if stop.earliest_s is not None else 0
+    return (earliest, stop.latest_s if stop.latest_s is not None else 24 * 3600)
+
+
+def _demand(
+    stop: Stop, dwell_s: int, runs: Sequence[RunSlot], settings: Settings
+) -> StopDemand:
+    """What the optimizer needs of a stop: a disabled one is never visited anew."""
+    if not stop.enabled:
+        return StopDemand(dwell_s, 0, 0, runs=())
+    allowed = tuple(r for r, run in enumerate(runs) if stop.allows(run.date))
+    return StopDemand(
+        dwell_s=dwell_s,
+        value=round(stop.population * stop.priority),
+        min_visits=stop.min_visits,
+        runs=None if len(allowed) == len(runs) else allowed,
+        window=_window(stop, settings),
     )
 
 
@@ -161,11 +241,22 @@ def _timed_run(
     dwell: Sequence[int],
     matrix: TravelMatrix,
     settings: Settings,
+    *,
+    past: bool = False,
 ) -> Run:
-    """Clock times of one run; `order` indexes `stops` (matrix index = stop index + 1)."""
+    """Clock times of one run; `order` indexes `stops` (matrix index = stop index + 1).
+
+    A `past` run is kept as it was even if today's data no longer fits it in the day.
+    """
     route = [stops[i] for i in order]
     nodes = [i + 1 for i in order]
-    timed = time_run(nodes, dwell_s=(0, *dwell), travel_s=matrix.travel_s, shift=slot.shift)
+    windows = {i + 1: w for i in order if (w := _window(stops[i], settings)) is not None}
+    timed = time_run(
+        nodes, dwell_s=(0, *dwell), travel_s=matrix.travel_s, shift=slot.shift, windows=windows
+    )
+    if timed is None and past:
+        late = dataclasses.replace(slot.shift, end_s=24 * 3600 - 1)
+        timed = time_run(nodes, dwell_s=(0, *dwell), travel_s=matrix.travel_s, shift=late)
     if timed is None:  # the optimizer only returns runs that fit; guard the invariant
         raise RuntimeError(f"run {slot.date} does not fit its shift")
 
@@ -184,7 +275,11 @@ def _timed_run(
                 start=at(tv.dwell_start_s + settings.setup_s),
                 end=at(tv.dwell_end_s),
                 depart=at(tv.depart_s),
-                leg=Leg(int(matrix.distance_m[here, tv.node]), int(matrix.travel_s[here, tv.node])),
+                leg=Leg(
+                    int(matrix.distance_m[here, tv.node]),
+                    int(matrix.travel_s[here, tv.node]),
+                    matrix.path(here, tv.node),
+                ),
             )
         )
         here = tv.node
@@ -194,7 +289,9 @@ def _timed_run(
         depart=at(timed.depart_depot_s),
         back=at(timed.return_s),
         visits=tuple(visits),
-        leg_back=Leg(int(matrix.distance_m[here, 0]), int(matrix.travel_s[here, 0])),
+        leg_back=Leg(
+            int(matrix.distance_m[here, 0]), int(matrix.travel_s[here, 0]), matrix.path(here, 0)
+        ),
         lunch=(at(timed.lunch[0]), at(timed.lunch[1])) if timed.lunch else None,
     )
 

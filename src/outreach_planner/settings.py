@@ -78,10 +78,11 @@ class Settings:
     # Search effort is counted in solutions, not seconds, so a plan is reproducible;
     # the time cap only guards against a runaway search on a huge district.
     search_effort: int = 1200
-    time_cap_s: float = 50.0
+    time_cap_s: float = 120.0
     villages: Path | None = None
     communes: Path | None = None
     programme: Path | None = None
+    stops: Path | None = None  # an edited stop list; None: stops made from the villages
     # An OpenStreetMap extract (or its prepared cache): drive on real roads instead of
     # straight lines. Stops farther than `max_snap_m` from any road are warned about.
     roads: Path | None = None
@@ -244,7 +245,7 @@ _KEYS = {
     "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
     "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s",
-    "villages", "communes", "programme", "depot",
+    "villages", "communes", "programme", "stops", "depot",
     "roads", "road_speeds_kmh", "max_snap_m",
 }  # fmt: skip
 
@@ -326,7 +327,7 @@ def settings_from_mapping(
             changes["timezone"] = str(raw["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.add("", "timezone", raw["timezone"], "an IANA time zone like Asia/Ho_Chi_Minh")
-    for key in ("villages", "communes", "programme", "roads"):
+    for key in ("villages", "communes", "programme", "roads", "stops"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
                 problems.add("", key, raw[key], "a file path")
@@ -453,8 +454,8 @@ def _check(s: Settings, problems: ProblemCollector) -> None:
     if sorted(classes) != sorted(k for k, _ in ROAD_SPEEDS_KMH) or not all(
         _ROAD_SPEED.accepts(v) for _, v in s.road_speeds_kmh
     ):
-        problems.add("", "road_speeds_kmh", dict(s.road_speeds_kmh),
-                     f"every highway class of {classes} at {_ROAD_SPEED.expected} km/h")  # fmt: skip
+        expected = f"every highway class of {classes} at {_ROAD_SPEED.expected} km/h"
+        problems.add("", "road_speeds_kmh", dict(s.road_speeds_kmh), expected)
     if not s.work_start_s < s.lunch_start_s <= s.lunch_end_s < s.work_end_s:
         problems.add("", "working_hours", [clock(s.work_start_s), clock(s.work_end_s)],
                      "morning and afternoon spans in order")  # fmt: skip

@@ -7,8 +7,8 @@ metres, read-only, index 0 being the depot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,11 +22,19 @@ class TravelMatrix:
     points: tuple[LonLat, ...]
     distance_m: np.ndarray
     travel_s: np.ndarray
-    model: str  # "straight-line" (geodesic x detour factor)
+    model: str  # "straight-line" (geodesic x detour factor) or "roads" (OpenStreetMap)
+    # The road path of leg i -> j (positions from point i to point j), when the model has one.
+    paths: Callable[[int, int], tuple[LonLat, ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for m in (self.distance_m, self.travel_s):
             m.setflags(write=False)
+
+    def path(self, i: int, j: int) -> tuple[LonLat, ...] | None:
+        """The positions along leg i -> j, or None when legs are straight lines."""
+        return None if self.paths is None else self.paths(i, j)
 
 
 def straight_line_matrix(

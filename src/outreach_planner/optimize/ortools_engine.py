@@ -42,6 +42,7 @@ class RoutingRequest:
     shift: Shift
     vehicles: int
     pairs: tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...] = ()
+    windows: tuple[tuple[int, int] | None, ...] = ()  # per visit: earliest start, latest end
     initial: tuple[tuple[int, ...], ...] | None = None  # visit positions per vehicle
     solution_limit: int = 2000
     time_cap_s: float = 30.0
@@ -54,13 +55,18 @@ class RoutingResponse:
     hit_time_cap: bool
 
 
-def dwell_windows(dwell: int, shift: Shift) -> list[tuple[int, int]]:
-    """Allowed start times [lo, hi] of a dwell that must not overlap lunch or the end."""
+def dwell_windows(
+    dwell: int, shift: Shift, window: tuple[int, int] | None = None
+) -> list[tuple[int, int]]:
+    """Allowed start times [lo, hi] of a dwell kept out of lunch, inside the shift and
+    inside `window` (earliest start, latest end) when given."""
     spans = (
         [(shift.start_s, shift.lunch_start_s), (shift.lunch_end_s, shift.end_s)]
         if dwell > 0 and shift.lunch_end_s > shift.lunch_start_s
         else [(shift.start_s, shift.end_s)]
     )
+    if window is not None:
+        spans = [(max(lo, window[0]), min(hi, window[1])) for lo, hi in spans]
     return [(lo, hi - dwell) for lo, hi in spans if hi - dwell >= lo]
 
 
@@ -99,7 +105,9 @@ def solve(req: RoutingRequest) -> RoutingResponse:
     for k in range(n):
         index = manager.NodeToIndex(k + 1)
         routing.AddDisjunction([index], int(req.penalty[k]))
-        windows = dwell_windows(int(dwell[k + 1]), shift)
+        windows = dwell_windows(
+            int(dwell[k + 1]), shift, req.windows[k] if req.windows else None
+        )
         possible += bool(windows)
         if not windows:
             # No start keeps this dwell inside working hours: the visit cannot be made.

@@ -47,6 +47,8 @@ class StopDemand:
     dwell_s: int  # setup + programme: the whole time standing at the stop
     value: int  # people reached by one visit (times any priority weight)
     min_visits: int
+    runs: tuple[int, ...] | None = None  # the runs it may join (pins); None: any
+    window: tuple[int, int] | None = None  # earliest dwell start, latest dwell end (s)
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,11 @@ class RotaProblem:
     travel_s: np.ndarray = field(repr=False)
     min_gap_days: int = 7
     search_effort: int = 1200
-    time_cap_s: float = 50.0
+    time_cap_s: float = 120.0
     seed: int = 0
+    # Stops the travel model cannot serve at all (e.g. cut off from the depot's
+    # roads), as (stop index, reason) pairs: never visited, reported with the reason.
+    unreachable: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.stops) + 1
@@ -69,6 +74,19 @@ class RotaProblem:
             raise ValueError("travel_s must be read-only")
         if any(s.dwell_s < 0 or s.value < 0 or s.min_visits < 0 for s in self.stops):
             raise ValueError("dwell, value and minimum visits must not be negative")
+
+
+@dataclass(frozen=True)
+class PreviousRoutes:
+    """A previous plan mapped onto this problem, for re-planning without reshuffling.
+
+    `routes[r]` is run r's stop indices in the previous order (empty for a run
+    the previous plan did not have); runs in `frozen` (the past) are kept as
+    they are, whatever the constraints say now.
+    """
+
+    routes: tuple[tuple[int, ...], ...]
+    frozen: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ built so that a route it accepts is feasible here too (see `ortools_engine`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,11 +55,18 @@ def drive_end(leave: int, travel: int, shift: Shift) -> int:
 
 
 def time_run(
-    nodes: Sequence[int], *, dwell_s: Sequence[int], travel_s: np.ndarray, shift: Shift
+    nodes: Sequence[int],
+    *,
+    dwell_s: Sequence[int],
+    travel_s: np.ndarray,
+    shift: Shift,
+    windows: Mapping[int, tuple[int, int]] | None = None,
 ) -> TimedRun | None:
     """Time a run depot -> nodes -> depot; None when it ends after the shift.
 
-    `nodes` are matrix indices; `dwell_s[node]` is the dwell there.
+    `nodes` are matrix indices; `dwell_s[node]` is the dwell there;
+    `windows[node]`, when given, is (earliest dwell start, latest dwell end):
+    the team waits for the first and must be done by the second.
     """
     t = shift.start_s
     here = 0
@@ -67,8 +74,9 @@ def time_run(
     for node in nodes:
         arrival = drive_end(t, int(travel_s[here, node]), shift)
         dwell = int(dwell_s[node])
-        begin = dwell_start(arrival, dwell, shift)
-        if begin + dwell > shift.end_s:
+        window = windows.get(node) if windows else None
+        begin = dwell_start(max(arrival, window[0]) if window else arrival, dwell, shift)
+        if begin + dwell > shift.end_s or (window and begin + dwell > window[1]):
             return None
         # The team leaves as soon as the broadcast ends.
         visits.append(TimedVisit(node, arrival, begin, begin + dwell, begin + dwell))

@@ -134,7 +134,8 @@ class _TilesWhenOnline(MacroElement):
                 if (tiles) { return; }
                 tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
                     maxZoom: 19,
-                    attribution: "&copy; <a href=\\"https://www.openstreetmap.org/copyright\\">OpenStreetMap</a> contributors"
+                    attribution: "&copy; <a href=\\"https://www.openstreetmap.org/copyright\\">"
+                        + "OpenStreetMap</a> contributors"
                 }).addTo(map);
             }
             if (navigator.onLine) { addTiles(); }
@@ -213,10 +214,36 @@ def _visit_popup(n: int, v: Visit, labels: Labels) -> str:
     )
 
 
+def _add_road_legs(
+    layer: folium.FeatureGroup, plan: Plan, run: Run, colour: str, labels: Labels
+) -> None:
+    """Each leg as a solid line along its road path, its distance and minutes on hover."""
+    depot = f"{labels['depot']}: {plan.settings.depot.name}"
+    ends = [depot, *(f"{n}. {v.stop.name}" for n, v in enumerate(run.visits, start=1)), depot]
+    legs = [v.leg for v in run.visits] + [run.leg_back]
+    for k, leg in enumerate(legs):
+        if not leg.path:
+            continue
+        line = folium.PolyLine(
+            [_ll(p) for p in leg.path], color=colour, weight=5, opacity=0.85
+        ).add_to(layer)
+        km, minutes = f"{leg.distance_m / 1000:.1f}", round(leg.travel_s / 60)
+        drive = f"{km} {labels['km']}, {minutes} {labels['min']}"
+        _tooltip(line, f"{ends[k]} → {ends[k + 1]}: {drive}")
+        _popup(
+            line,
+            f"<div class='op-popup'><b>{_esc(labels['drive'])}</b><br>{_esc(ends[k])} → "
+            f"{_esc(ends[k + 1])}<br>{_esc(drive)}</div>",
+        )
+
+
 def _add_run(layer: folium.FeatureGroup, plan: Plan, run: Run, colour: str, labels: Labels) -> None:
     depot = plan.settings.depot.position
-    path = [_ll(depot), *(_ll(v.stop.position) for v in run.visits), _ll(depot)]
-    folium.PolyLine(path, color=colour, weight=4, opacity=0.8, dash_array="8 6").add_to(layer)
+    if plan.roads is not None:
+        _add_road_legs(layer, plan, run, colour, labels)
+    else:
+        path = [_ll(depot), *(_ll(v.stop.position) for v in run.visits), _ll(depot)]
+        folium.PolyLine(path, color=colour, weight=4, opacity=0.8, dash_array="8 6").add_to(layer)
     for n, v in enumerate(run.visits, start=1):
         marker = folium.Marker(_ll(v.stop.position), icon=_number_icon(n, colour)).add_to(layer)
         _tooltip(marker, f"{n}. {v.stop.name} — {labels.time(v.start)}")
@@ -249,10 +276,23 @@ def _legend(m: folium.Map, lines: list[str]) -> None:
     m.get_root().html.add_child(RawHtml(f'<div class="op-legend">{body}</div>'), name="legend")
 
 
+# Kept here, beside the one note that uses it, until labels.py gathers road words.
+_ROAD_LEGS = {
+    "vi": "Đường đi vẽ theo đường bộ thực tế (dữ liệu OpenStreetMap).",
+    "en": "Legs follow the roads driven (OpenStreetMap data).",
+}
+
+
 def _notes(plan: Plan, labels: Labels) -> list[str]:
     notes = []
     if plan.travel_model == "straight-line":
         notes.append(f"<i>{_esc(labels['straight_legs'])}</i>")
+    if plan.roads is not None:
+        notes.append(f"<i>{_esc(_ROAD_LEGS[labels.lang])}</i>")
+        notes.append(
+            '<a href="https://www.openstreetmap.org/copyright">'
+            f"{_esc(plan.roads.attribution)}</a> (ODbL)"
+        )
     if any(v.estimated for s in plan.stops for v in s.villages):
         notes.append(f"<i>{_esc(labels['estimated_data'])}</i>")
     return notes

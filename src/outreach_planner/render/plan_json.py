@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from outreach_planner.plan import Leg, Plan, Run
+from outreach_planner.plan import Leg, Plan, RoadsUsed, Run
 from outreach_planner.settings import WEEKDAYS
 
 FORMAT = "outreach-planner/plan"
@@ -21,6 +21,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "version": VERSION,
         "programme": plan.programme_title,
         "travel_model": plan.travel_model,
+        **({"roads": _roads(plan.roads)} if plan.roads is not None else {}),
         "start": plan.start.isoformat(),
         "weeks": plan.settings.weeks,
         "summary": plan.summary(),
@@ -41,9 +42,12 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                 "dwell_s": s.dwell_s,
                 "min_visits": s.min_visits,
                 "visits": plan.visits_of(s.id),
+                "enabled": s.enabled,
+                "priority": s.priority,
                 "estimated": any(v.estimated for v in s.villages),
+                **({"snap_m": plan.roads.snap_m[i + 1]} if plan.roads is not None else {}),
             }
-            for s in plan.stops
+            for i, s in enumerate(plan.stops)
         ],
         "unassigned": [
             {
@@ -58,8 +62,19 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _leg(leg: Leg) -> dict[str, int]:
-    return {"distance_m": leg.distance_m, "travel_s": leg.travel_s}
+def _roads(roads: RoadsUsed) -> dict[str, Any]:
+    return {
+        "source": roads.source,
+        "attribution": roads.attribution,
+        "depot_snap_m": roads.snap_m[0],
+    }
+
+
+def _leg(leg: Leg) -> dict[str, Any]:
+    out: dict[str, Any] = {"distance_m": leg.distance_m, "travel_s": leg.travel_s}
+    if leg.path is not None:
+        out["path"] = [[round(p.lon, 7), round(p.lat, 7)] for p in leg.path]  # OSM precision
+    return out
 
 
 def _run(run: Run) -> dict[str, Any]:

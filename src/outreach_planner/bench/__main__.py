@@ -1,0 +1,3 @@
+from outreach_planner.bench.cli import main
+
+raise SystemExit(main())

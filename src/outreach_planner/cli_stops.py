@@ -1,0 +1,214 @@
+"""The `stops` and `diff` commands: parse, call stop_edits / plan_diff, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from outreach_planner.builtin import default_settings_path
+from outreach_planner.errors import InputError, Problem
+from outreach_planner.io.geojson import read_json
+from outreach_planner.settings import (
+    WEEKDAYS,
+    Settings,
+    load_settings,
+    parse_date,
+    parse_lonlat,
+    settings_from_mapping,
+)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `stops ...` and `diff` on the main parser."""
+    stops = sub.add_parser("stops", help="make and edit the stop list (stops.csv)")
+    ssub = stops.add_subparsers(dest="stops_command", required=True)
+
+    def command(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        p = ssub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--file", type=Path, default=Path("stops.csv"), help="stop list (stops.csv)")
+        p.add_argument("--settings", type=Path, help="settings TOML (default: built-in)")
+        p.add_argument("--villages", type=Path, help="villages GeoJSON")
+        p.add_argument("--communes", type=Path, help="commune polygons GeoJSON")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", "write the stops made from the villages to an editable CSV", _init)
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    command("list", "show the stop list", _list)
+    p = command("add", "add a stop at coordinates or at a named place", _add)
+    p.add_argument("--at", metavar="LON,LAT", help="position")
+    p.add_argument("--place", metavar="NAME", help="a village or landmark name")
+    p.add_argument("--name", help="the stop's name")
+    p.add_argument("--villages-in", metavar="ID;ID", default="", help="village ids it serves")
+    p.add_argument("--people", metavar="N", help="people it reaches (a stop without villages)")
+    p.add_argument("--online", action="store_true", help="ask an online geocoder if needed")
+    for name, help_text, handler in (
+        ("remove", "delete a stop (its villages are no longer served)", _remove),
+        ("disable", "keep a stop in the list but plan no visit to it", _disable),
+        ("enable", "plan visits to a disabled stop again", _enable),
+        ("split", "one stop per village of a stop", _split),
+    ):
+        command(name, help_text, handler).add_argument("id")
+    p = command("pin", "visit a stop only on a weekday or on dates", _pin)
+    p.add_argument("id")
+    p.add_argument("--weekday", action="append", default=[], help="e.g. tuesday (repeatable)")
+    p.add_argument("--date", action="append", default=[], help="YYYY-MM-DD (repeatable)")
+    p = command("set", "set one field of a stop", _set)
+    p.add_argument("id")
+    p.add_argument("field")
+    p.add_argument("value")
+    p = command("merge", "one stop for the villages of two", _merge)
+    p.add_argument("id")
+    p.add_argument("other")
+
+    d = sub.add_parser("diff", help="what changed between two plan.json files")
+    d.add_argument("old", type=Path)
+    d.add_argument("new", type=Path)
+    d.set_defaults(handler=_diff)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(default_settings_path())
+    if args.settings is not None:
+        settings = load_settings(args.settings, base=settings)
+    raw: dict[str, Any] = {k: str(getattr(args, k)) for k in ("villages", "communes")
+                           if getattr(args, k) is not None}  # fmt: skip
+    return settings_from_mapping(raw, source="command line", folder=Path.cwd(), base=settings)
+
+
+def _list_of(args: argparse.Namespace):
+    from outreach_planner.stop_edits import StopList
+
+    return StopList(_settings(args), args.file)
+
+
+def _show(stop) -> str:
+    pins = ",".join(WEEKDAYS[d] for d in stop.pin_weekdays)
+    pins += ("," if pins and stop.pin_dates else "") + ",".join(str(d) for d in stop.pin_dates)
+    flags = ("" if stop.enabled else " [disabled]") + (f" [pinned {pins}]" if pins else "")
+    return (
+        f"{stop.id:<16} {stop.population:>6,} people  min {stop.min_visits}  "
+        f"{stop.name}{flags}"
+    )
+
+
+def _init(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import init_stops
+
+    stops = init_stops(_settings(args), args.file, force=args.force)
+    print(f"wrote {len(stops)} stops to {args.file}; edit it, then run `outreach-planner plan`")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    stops = _list_of(args).load()
+    for stop in stops:
+        print(_show(stop))
+    print(f"{len(stops)} stops, {sum(s.enabled for s in stops)} enabled")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import add_stop
+
+    at = None
+    if args.at is not None:
+        at = parse_lonlat(args.at)
+        if at is None:
+            raise InputError(Problem("command line", "", "--at", args.at, "LON,LAT in degrees"))
+    people = None
+    if args.people is not None:
+        if not args.people.isdigit():
+            raise InputError(Problem("command line", "", "--people", args.people, "a whole number"))
+        people = int(args.people)
+    ids = [v.strip() for v in args.villages_in.replace(",", ";").split(";") if v.strip()]
+    stop = add_stop(
+        _list_of(args), at=at, place=args.place, name=args.name, village_ids=ids,
+        people=people, online=args.online,
+    )  # fmt: skip
+    print(f"added {_show(stop)}")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import remove_stop
+
+    print(f"removed {_show(remove_stop(_list_of(args), args.id))}")
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import set_enabled
+
+    print(f"disabled {_show(set_enabled(_list_of(args), args.id, False))}")
+    return 0
+
+
+def _enable(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import set_enabled
+
+    print(f"enabled {_show(set_enabled(_list_of(args), args.id, True))}")
+    return 0
+
+
+def _pin(args: argparse.Namespace) -> int:
+    from outreach_planner.settings import _parse_weekdays
+    from outreach_planner.stop_edits import pin_stop
+
+    weekdays: tuple[int, ...] = ()
+    if args.weekday:
+        parsed = _parse_weekdays(list(args.weekday))
+        if parsed is None:
+            raise InputError(Problem("command line", "", "--weekday", args.weekday,
+                                     f"weekday names from {', '.join(WEEKDAYS)}"))  # fmt: skip
+        weekdays = parsed
+    dates = []
+    for text in args.date:
+        d = parse_date(text)
+        if d is None:
+            raise InputError(Problem("command line", "", "--date", text, "a date YYYY-MM-DD"))
+        dates.append(d)
+    print(f"pinned {_show(pin_stop(_list_of(args), args.id, weekdays=weekdays, dates=dates))}")
+    return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import set_field
+
+    stop = set_field(_list_of(args), args.id, args.field, args.value)
+    print(f"set {args.field} of {_show(stop)}")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import merge_stops
+
+    print(f"merged into {_show(merge_stops(_list_of(args), args.id, args.other))}")
+    return 0
+
+
+def _split(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import split_stop
+
+    for stop in split_stop(_list_of(args), args.id):
+        print(f"split into {_show(stop)}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from outreach_planner.io.previous_plan import load_previous_plan
+    from outreach_planner.plan_diff import diff_plans, format_diff
+
+    load_previous_plan(args.old)  # validates both files with one-line errors
+    load_previous_plan(args.new)
+    old = read_json(args.old, what="plan")
+    new = read_json(args.new, what="plan")
+    for line in format_diff(diff_plans(old, new)):
+        print(line)
+    return 0
+
+
+def load_plan_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,154 @@
+"""PyVRP behind `vrp.solve`; the only module that imports PyVRP.
+
+Mapping: location 0 is the depot and location i + 1 client i, as in
+`VrpProblem`; PyVRP numbers clients from 0 among clients (location = index +
+number of depots), which is our client index since there is one depot.
+Vehicles with the same shift become one PyVRP vehicle type; routes come back
+in our vehicle order.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pyvrp
+from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator, SolveParams
+from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
+
+from outreach_planner.optimize.vrp import NO_LIMIT, VrpProblem, VrpResult, evaluate
+
+ENGINE = "pyvrp"
+
+
+def _vehicle_types(problem: VrpProblem) -> list[tuple[tuple[int, int], list[int]]]:
+    """(shift, our vehicle indices) per PyVRP vehicle type, in order of first vehicle."""
+    types: dict[tuple[int, int], list[int]] = {}
+    for v in range(problem.vehicles):
+        types.setdefault(problem.shift(v), []).append(v)
+    return list(types.items())
+
+
+def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
+    """The PyVRP ProblemData of `problem` (no coordinates: locations sit at 0, 0)."""
+    n = problem.num_clients
+    locations = [pyvrp.Location(0.0, 0.0, name=str(i)) for i in range(n + 1)]
+    group_of = {c: g for g, members in enumerate(problem.groups) for c in members}
+    clients = []
+    for i in range(n):
+        lo, hi = problem.window(i)
+        prize = None if problem.prize is None else problem.prize[i]
+        clients.append(
+            pyvrp.Client(
+                location=i + 1,
+                delivery=[problem.demand[i]],
+                service_duration=problem.service[i],
+                tw_early=lo,
+                tw_late=min(hi, NO_LIMIT),
+                prize=0 if prize is None else prize,
+                required=prize is None,
+                group=group_of.get(i),
+            )
+        )
+    vehicle_types = []
+    for (start, end), members in _vehicle_types(problem):
+        extra = {} if problem.max_duration is None else {"shift_duration": problem.max_duration}
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=len(members),
+                capacity=[problem.capacity],
+                tw_early=start,
+                tw_late=end,
+                **extra,
+            )
+        )
+    return pyvrp.ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=[pyvrp.Depot(0)],
+        vehicle_types=vehicle_types,
+        distance_matrices=[np.asarray(problem.distance)],
+        duration_matrices=[np.asarray(problem.duration)],
+        groups=[pyvrp.ClientGroup(list(g), required=True) for g in problem.groups],
+    )
+
+
+def _stop(time_limit: float | None, iterations: int | None) -> StoppingCriterion:
+    criteria: list[StoppingCriterion] = []
+    if time_limit is not None:
+        criteria.append(MaxRuntime(max(time_limit, 0.0)))
+    if iterations is not None:
+        criteria.append(MaxIterations(max(iterations, 0)))
+    if not criteria:
+        raise ValueError("give time_limit, iterations or both")
+    return criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
+
+
+def solve(
+    problem: VrpProblem,
+    *,
+    time_limit: float | None = None,
+    iterations: int | None = None,
+    seed: int = 0,
+    initial: Sequence[Sequence[int]] | None = None,
+    data: pyvrp.ProblemData | None = None,
+) -> VrpResult:
+    """Solve with PyVRP's iterated local search; `initial` warm-starts it (routes per vehicle).
+
+    `data` may pass a ProblemData already made from `problem` by `to_problem_data`.
+    """
+    began = time.perf_counter()
+    data = data if data is not None else to_problem_data(problem)
+    types = _vehicle_types(problem)
+    type_of = {v: t for t, (_, members) in enumerate(types) for v in members}
+    start = None
+    if initial is not None and any(initial):
+        start = pyvrp.Solution(
+            data,
+            [pyvrp.Route(data, list(r), type_of[v]) for v, r in enumerate(initial) if r],
+        )
+    with warnings.catch_warnings():
+        # A penalty at its bound only says the search struggles; the result says if it failed.
+        warnings.simplefilter("ignore")
+        best = _search(data, _stop(time_limit, iterations), seed, start)
+    free = {t: list(members) for t, (_, members) in enumerate(types)}
+    routes: list[tuple[int, ...]] = [() for _ in range(problem.vehicles)]
+    for route in best.routes():
+        v = free[route.vehicle_type()].pop(0)
+        routes[v] = tuple(a.idx for a in route if a.is_client())
+    return evaluate(
+        problem,
+        routes,
+        engine=ENGINE,
+        seconds=time.perf_counter() - began,
+        iterations=iterations or 0,
+    )
+
+
+def _search(
+    data: pyvrp.ProblemData,
+    stop: StoppingCriterion,
+    seed: int,
+    start: pyvrp.Solution | None,
+) -> pyvrp.Solution:
+    """`pyvrp.solve`, except that a warm start first gets a complete local search.
+
+    PyVRP's own warm start only searches around the clients each iteration
+    perturbs, so a start changed in many places (as the periodic layer makes)
+    would keep most of its flaws; one exhaustive pass fixes them first.
+    """
+    params = SolveParams()
+    rng = RandomNumberGenerator(seed=seed)
+    neighbours = compute_neighbours(data, params.neighbourhood)
+    ls = LocalSearch(data, rng, neighbours, PerturbationManager(params.perturbation))
+    for op in params.operators:
+        if op.supports(data):
+            ls.add_operator(op(data))
+    pm = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
+    init = start if start is not None else pyvrp.Solution.make_random(data, rng)
+    init = ls(init, pm.max_cost_evaluator(), exhaustive=True)
+    algo = IteratedLocalSearch(data, pm, ls, init, params.ils)
+    return algo.run(stop, collect_stats=False, display=False).best

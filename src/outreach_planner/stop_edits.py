@@ -1,0 +1,329 @@
+"""Edits of the stop list (`outreach-planner stops ...`): each one validated, then written
+atomically, so a refused or failed edit leaves the planner's file byte for byte as it was."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from outreach_planner.builtin import data_dir
+from outreach_planner.clustering import cluster_villages, make_stop, stop_name
+from outreach_planner.domain import Stop, Village
+from outreach_planner.errors import InputError, Problem
+from outreach_planner.gazetteer import builtin_places, find_place
+from outreach_planner.geo import LonLat, geodesic_m
+from outreach_planner.io.communes import load_communes
+from outreach_planner.io.stops_csv import (
+    EDITABLE,
+    read_rows,
+    stop_row,
+    stops_from_rows,
+    write_stops,
+)
+from outreach_planner.io.villages import load_villages
+from outreach_planner.settings import WEEKDAYS, Settings
+
+DEFAULT_STOPS_FILE = Path("stops.csv")
+
+
+def _refuse(field: str, value: object, expected: str) -> InputError:
+    return InputError(Problem("command line", "", field, value, expected))
+
+
+def _villages(settings: Settings) -> list[Village]:
+    if settings.villages is None or settings.communes is None:
+        raise _refuse("villages", None, "the villages and communes files (settings or options)")
+    return load_villages(settings.villages, communes=load_communes(settings.communes))
+
+
+class StopList:
+    """The stop list file with the villages its rows refer to."""
+
+    def __init__(self, settings: Settings, path: Path):
+        self.settings = settings
+        self.path = path
+        self.villages = {v.id: v for v in _villages(settings)}
+
+    def load(self) -> list[Stop]:
+        return self._parse(read_rows(self.path))
+
+    def _parse(self, rows: Sequence[dict[str, str]]) -> list[Stop]:
+        return stops_from_rows(
+            rows,
+            str(self.path),
+            villages=self.villages,
+            default_min_visits=self.settings.min_visits,
+        )
+
+    def save(self, stops: Sequence[Stop]) -> None:
+        # Round-trip through the rows so that what is written is what `plan` accepts.
+        write_stops(self.path, self._parse([stop_row(s) for s in stops]))
+
+    def find(self, stops: Sequence[Stop], stop_id: str) -> Stop:
+        for s in stops:
+            if s.id == stop_id:
+                return s
+        raise InputError(
+            Problem(
+                str(self.path), "", "id", stop_id, "the id of a stop in the list (see `stops list`)"
+            )
+        )
+
+
+def init_stops(settings: Settings, path: Path, *, force: bool = False) -> list[Stop]:
+    """Write the stops made from the villages; never overwrite a planner's file unasked."""
+    if path.exists() and not force:
+        raise _refuse("file", str(path), "a new file (it exists: --force replaces it)")
+    stops = [
+        dataclasses.replace(s, min_visits=settings.min_visits)
+        for s in cluster_villages(_villages(settings), radius_m=settings.audible_radius_m)
+    ]
+    write_stops(path, stops)
+    return stops
+
+
+def check_pins(settings: Settings, weekdays: Sequence[int], dates: Sequence[dt.date]) -> None:
+    """Refuse pins that no run can meet: a weekday without runs, a date that is not a run day."""
+    runs_on = ", ".join(WEEKDAYS[d] for d in settings.weekdays)
+    for d in weekdays:
+        if d not in settings.weekdays:
+            raise _refuse("weekday", WEEKDAYS[d], f"a weekday with runs ({runs_on})")
+    for date in dates:
+        if date.weekday() not in settings.weekdays:
+            raise _refuse(
+                "date",
+                date.isoformat(),
+                f"a date on a run day ({runs_on}); it is a {WEEKDAYS[date.weekday()]}",
+            )
+    if weekdays and dates and not any(d.weekday() in weekdays for d in dates):
+        raise _refuse(
+            "date", [d.isoformat() for d in dates], "a date on one of the pinned weekdays"
+        )
+
+
+def add_stop(
+    stops_list: StopList,
+    *,
+    at: LonLat | None = None,
+    place: str | None = None,
+    name: str | None = None,
+    village_ids: Sequence[str] = (),
+    people: int | None = None,
+    online: bool = False,
+) -> Stop:
+    """Add a stop at coordinates or at a named place; named villages move into it."""
+    stops = stops_list.load()
+    if (at is None) == (place is None):
+        raise _refuse("position", None, "either --at LON,LAT or --place NAME")
+    moved: list[Village] = []
+    for vid in village_ids:
+        if vid not in stops_list.villages:
+            raise _refuse("villages", vid, "the id of a village in the villages file")
+        moved.append(stops_list.villages[vid])
+    if place is not None:
+        found = find_place(
+            place,
+            builtin_places(
+                list(stops_list.villages.values()), data_dir() / "landmarks_osm.geojson"
+            ),
+            online=online,
+        )
+        at = found.position
+        if found.village is not None and found.village not in moved:
+            moved.append(found.village)
+        name = name or found.name
+    assert at is not None
+    if not moved and people is None:
+        raise _refuse(
+            "people", None, "--people N for a stop without villages (or --villages-in IDS)"
+        )
+    for v in moved:
+        d = geodesic_m(at, v.position)
+        if d > stops_list.settings.audible_radius_m:
+            raise _refuse(
+                "villages",
+                v.id,
+                f"a village within the audible radius "
+                f"({stops_list.settings.audible_radius_m:.0f} m); it is {d:.0f} m away",
+            )
+    kept = _without_villages(stops, moved)
+    new = (
+        make_stop(moved, at)
+        if moved
+        else Stop(id="S-new", name=name or "Điểm mới", position=at, villages=())
+    )
+    emptied = {s.id: s for s in stops} if moved else {}
+    gone = emptied.get(new.id) if new.id not in {s.id for s in kept} else None
+    if gone is not None:
+        # The stop this village left keeps living under its id, with the planner's
+        # settings (pins, priority, notes...): a re-plan then keeps its visits.
+        new = dataclasses.replace(gone, position=new.position, villages=new.villages,
+                                  name=new.name)  # fmt: skip
+    else:
+        new = dataclasses.replace(new, min_visits=stops_list.settings.min_visits)
+    new = dataclasses.replace(
+        new,
+        name=name or new.name,
+        people_override=people if people is not None else new.people_override,
+        id=_free_id(kept, new.id),
+    )
+    stops_list.save([*kept, new])
+    return new
+
+
+def _free_id(stops: Sequence[Stop], wanted: str) -> str:
+    taken = {s.id for s in stops}
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted}-{n}" in taken:
+        n += 1
+    return f"{wanted}-{n}"
+
+
+def _without_villages(stops: Sequence[Stop], moved: Sequence[Village]) -> list[Stop]:
+    """Stops less the moved villages; a stop left with no village and no head count goes."""
+    gone = {v.id for v in moved}
+    kept = []
+    for s in stops:
+        left = tuple(v for v in s.villages if v.id not in gone)
+        if len(left) == len(s.villages):
+            kept.append(s)
+        elif left or s.people_override is not None:
+            kept.append(
+                dataclasses.replace(s, villages=left, name=stop_name(left) if left else s.name)
+            )
+    return kept
+
+
+def remove_stop(stops_list: StopList, stop_id: str) -> Stop:
+    stops = stops_list.load()
+    gone = stops_list.find(stops, stop_id)
+    if len(stops) == 1:
+        raise _refuse("id", stop_id, "a stop other than the last one (disable it instead)")
+    stops_list.save([s for s in stops if s.id != stop_id])
+    return gone
+
+
+def set_enabled(stops_list: StopList, stop_id: str, enabled: bool) -> Stop:
+    return _update(stops_list, stop_id, lambda s: dataclasses.replace(s, enabled=enabled))
+
+
+def pin_stop(
+    stops_list: StopList,
+    stop_id: str,
+    *,
+    weekdays: Sequence[int] = (),
+    dates: Sequence[dt.date] = (),
+) -> Stop:
+    """Pin a stop to weekdays or dates (replacing earlier pins); impossible pins are refused."""
+    if not weekdays and not dates:
+        raise _refuse("pin", None, "--weekday NAME or --date YYYY-MM-DD")
+    check_pins(stops_list.settings, weekdays, dates)
+    return _update(
+        stops_list,
+        stop_id,
+        lambda s: dataclasses.replace(
+            s, pin_weekdays=tuple(sorted(set(weekdays))), pin_dates=tuple(sorted(set(dates)))
+        ),
+    )
+
+
+def set_field(stops_list: StopList, stop_id: str, field: str, value: str) -> Stop:
+    """Set one cell of a stop's row, validated like a hand edit."""
+    if field not in EDITABLE:
+        raise _refuse("field", field, f"one of {', '.join(EDITABLE)}")
+    rows = read_rows(stops_list.path)
+    matches = [row for row in rows if row.get("id") == stop_id]
+    if not matches:
+        stops_list.find(stops_list._parse(rows), stop_id)  # raises the "no such id" error
+    matches[0][field] = value.strip()
+    stops = stops_list._parse(rows)
+    stop = stops_list.find(stops, stop_id)
+    if field in ("pin_weekdays", "pin_dates"):
+        check_pins(stops_list.settings, stop.pin_weekdays, stop.pin_dates)
+    stops_list.save(stops)
+    return stop
+
+
+def merge_stops(stops_list: StopList, first: str, second: str) -> Stop:
+    """One stop for the villages of two, at a position that reaches all of them."""
+    stops = stops_list.load()
+    a, b = stops_list.find(stops, first), stops_list.find(stops, second)
+    if a.id == b.id:
+        raise _refuse("id", second, "a second, different stop")
+    villages = (*a.villages, *b.villages)
+    position = _centre(villages) if villages else a.position
+    radius = stops_list.settings.audible_radius_m
+    far = [(v.id, geodesic_m(position, v.position)) for v in villages]
+    far = [(vid, d) for vid, d in far if d > radius]
+    if far:
+        vid, d = max(far, key=lambda x: x[1])
+        raise _refuse(
+            "merge",
+            f"{a.id} + {b.id}",
+            f"stops whose villages one loudspeaker reaches: village {vid} would be {d:.0f} m "
+            f"from the merged stop, beyond the audible radius of {radius:.0f} m",
+        )
+    merged = dataclasses.replace(
+        make_stop(villages, position) if villages else a,
+        min_visits=max(a.min_visits, b.min_visits),
+        enabled=a.enabled or b.enabled,
+        priority=max(a.priority, b.priority),
+        pin_weekdays=a.pin_weekdays,
+        pin_dates=a.pin_dates,
+        earliest_s=a.earliest_s,
+        latest_s=a.latest_s,
+        extra_dwell_s=max(a.extra_dwell_s, b.extra_dwell_s),
+        notes="; ".join(n for n in (a.notes, b.notes) if n),
+        people_override=(
+            None
+            if a.people_override is None and b.people_override is None
+            else (a.people_override or 0) + (b.people_override or 0)
+        ),
+    )
+    rest = [s for s in stops if s.id not in (a.id, b.id)]
+    merged = dataclasses.replace(merged, id=_free_id(rest, merged.id))
+    stops_list.save([*rest, merged])
+    return merged
+
+
+def split_stop(stops_list: StopList, stop_id: str) -> list[Stop]:
+    """A stop of several villages becomes one stop per village, at each village."""
+    stops = stops_list.load()
+    stop = stops_list.find(stops, stop_id)
+    if len(stop.villages) < 2:
+        raise _refuse("id", stop_id, "a stop of two or more villages")
+    rest = [s for s in stops if s.id != stop_id]
+    parts = []
+    for v in stop.villages:
+        part = make_stop([v], v.position)
+        part = dataclasses.replace(
+            stop,
+            id=_free_id(rest + parts, part.id),
+            name=part.name,
+            position=v.position,
+            villages=(v,),
+            people_override=None,
+        )
+        parts.append(part)
+    stops_list.save([*rest, *parts])
+    return parts
+
+
+def _update(stops_list: StopList, stop_id: str, change) -> Stop:
+    stops = stops_list.load()
+    stop = stops_list.find(stops, stop_id)
+    new = change(stop)
+    stops_list.save([new if s.id == stop_id else s for s in stops])
+    return new
+
+
+def _centre(villages: Sequence[Village]) -> LonLat:
+    """The middle of the villages' bounding box: it keeps the farthest village closer
+    than a population-weighted centroid, which drifts towards the biggest village."""
+    lons = [v.position.lon for v in villages]
+    lats = [v.position.lat for v in villages]
+    return LonLat((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)

@@ -1,0 +1,116 @@
+"""calendar.ics, read back with icalendar and compared with plan.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from outreach_planner.labels import Labels
+from outreach_planner.outputs import write_outputs
+from outreach_planner.planner import load_inputs, make_plan
+from outreach_planner.render.calendar import render_calendar
+from outreach_planner.settings import Settings
+
+TINY = Path(__file__).parent / "data" / "tiny"
+
+
+def _time(iso: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(iso)
+
+
+@pytest.fixture(scope="module")
+def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
+    folder = tmp_path_factory.mktemp("kit")
+    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), folder)
+    return folder
+
+
+def _events(data: bytes) -> list:
+    return Calendar.from_ical(data).walk("VEVENT")
+
+
+def test_calendar_reads_back_to_the_visits_and_times_of_plan_json(tiny_kit: Path) -> None:
+    plan = json.loads((tiny_kit / "plan.json").read_text(encoding="utf-8"))
+    stops = {s["id"]: s for s in plan["stops"]}
+    cal = Calendar.from_ical((tiny_kit / "calendar.ics").read_bytes())
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+    events = cal.walk("VEVENT")
+    runs = {str(e["UID"]): e for e in events if str(e["UID"]).startswith("run-")}
+    visits = [e for e in events if str(e["UID"]).startswith("visit-")]
+    assert len(runs) == len(plan["runs"])
+    expected = [(r, v) for r in plan["runs"] for v in r["visits"]]
+    assert len(visits) == len(expected)
+    for event, (run, visit) in zip(visits, expected, strict=True):
+        assert str(event["SUMMARY"]) == visit["stop_name"]
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert (start, end) == (_time(visit["start"]), _time(visit["end"]))
+        assert str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+        assert event["DTSTART"].params["TZID"] == "Asia/Ho_Chi_Minh"
+        stop = stops[visit["stop_id"]]
+        geo = event["GEO"]
+        assert (geo.latitude, geo.longitude) == pytest.approx((stop["lat"], stop["lon"]))
+        assert f"{stop['lat']:.6f},{stop['lon']:.6f}" in str(event["LOCATION"])
+        description = str(event["DESCRIPTION"])
+        assert f"{visit['start'][11:16]}–{visit['end'][11:16]}" in description
+        assert all(name in description for name in stop["village_names"])
+        vehicle = run["vehicle"]
+        assert str(event["UID"]) == (
+            f"visit-{run['date']}-{vehicle}-{visit['stop_id']}@outreach-planner"
+        )
+    for run in plan["runs"]:
+        event = runs[f"run-{run['date']}-{run['vehicle']}@outreach-planner"]
+        assert event.decoded("DTSTART") == _time(run["depart"])
+        assert event.decoded("DTEND") == _time(run["return"])
+        assert all(v["stop_name"] in str(event["DESCRIPTION"]) for v in run["visits"])
+
+
+def test_uids_are_unique_and_stable_and_the_file_repeats_exactly(
+    tiny_kit: Path, tiny_settings: Settings, tmp_path: Path
+) -> None:
+    first = (tiny_kit / "calendar.ics").read_bytes()
+    uids = [str(e["UID"]) for e in _events(first)]
+    assert len(uids) == len(set(uids))
+    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), tmp_path)
+    again = (tmp_path / "calendar.ics").read_bytes()
+    assert [str(e["UID"]) for e in _events(again)] == uids
+    assert again == first  # no time stamp of the moment: the same plan, the same bytes
+
+
+def test_english_summaries(tiny_settings: Settings) -> None:
+    plan = make_plan(tiny_settings, load_inputs(tiny_settings))
+    summaries = [str(e["SUMMARY"]) for e in _events(render_calendar(plan, Labels("en")))]
+    assert any(s.startswith("Run — Vehicle 1:") for s in summaries)
+
+
+def test_names_from_input_stay_text(tmp_path: Path, tiny_settings: Settings) -> None:
+    hostile = {
+        "A-1": "<script>alert(1)</script>",  # markup
+        "A-3": "Thôn 3\r\nEND:VEVENT\r\nBEGIN:VEVENT",  # line breaks starting new components
+        "A-4": "Bon A; B, C \\ D",  # iCalendar's separators and escape character
+        "B-1": "Bell\x07 rings",  # a control character text may not hold
+    }
+    villages = json.loads((TINY / "villages.geojson").read_text(encoding="utf-8"))
+    for feature in villages["features"]:
+        props = feature["properties"]
+        props["name"] = hostile.get(props["id"], props["name"])
+    path = tmp_path / "villages.geojson"
+    path.write_text(json.dumps(villages, ensure_ascii=False), encoding="utf-8")
+    settings = tiny_settings.replace(villages=path)
+    plan = make_plan(settings, load_inputs(settings))
+    data = render_calendar(plan, Labels("vi"))
+    events = _events(data)
+    assert len(events) == len(plan.runs) + sum(len(r.visits) for r in plan.runs)
+    assert data.count(b"\r\nBEGIN:VEVENT\r\n") == len(events)  # no line of a name begins one
+    summaries = {
+        str(e["UID"]).split("-", 5)[-1].split("@")[0]: str(e["SUMMARY"])
+        for e in events
+        if str(e["UID"]).startswith("visit-")
+    }
+    assert summaries["S-A-1"].startswith("<script>alert(1)</script>")
+    assert summaries["S-A-3"].startswith("Thôn 3\nEND:VEVENT\nBEGIN:VEVENT")
+    assert summaries["S-A-4"].startswith("Bon A; B, C \\ D")
+    assert summaries["S-B-1"].startswith("Bell  rings")

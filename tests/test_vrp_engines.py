@@ -1,0 +1,68 @@
+"""Both engines behind `vrp.solve`, on instances small enough to know the optimum."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from outreach_planner.bench import solomon
+from outreach_planner.optimize.vrp import VrpProblem, solve
+
+DATA = Path(__file__).parent / "data" / "bench"
+ENGINES = ["pyvrp", "ortools"]
+
+
+@pytest.fixture(scope="module")
+def small8() -> VrpProblem:
+    """Small8 in tenths: optimum 1607 (exhaustive search), three routes."""
+    return solomon.to_problem(solomon.read_vrplib(DATA / "solomon" / "Small8.vrp"))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_find_the_optimum_of_small8(small8, engine):
+    res = solve(small8, engine=engine, time_limit=2, iterations=300, seed=1)
+    assert res.feasible and res.unassigned == ()
+    assert res.distance == 1607
+    assert res.engine == engine and len(res.routes) == small8.vehicles
+
+
+def test_pyvrp_is_deterministic_for_a_seed_and_iteration_count(small8):
+    runs = [solve(small8, engine="pyvrp", iterations=200, seed=7).routes for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_respect_shifts_and_duration(engine):
+    # Four clients on a line; two vehicles whose shifts do not overlap, each may serve
+    # only the clients whose windows fall in its shift.
+    pos = np.array([0, 1, 2, 3, 4])
+    mat = np.abs(pos[:, None] - pos[None, :]) * 10
+    problem = VrpProblem(
+        distance=mat, duration=mat, demand=(1, 1, 1, 1), service=(5, 5, 5, 5),
+        capacity=10, vehicles=2,
+        time_windows=((0, 100), (0, 100), (1000, 1100), (1000, 1100)),
+        shifts=((0, 100), (1000, 1100)), max_duration=100,
+    )  # fmt: skip
+    res = solve(problem, engine=engine, time_limit=2, iterations=200, seed=0)
+    assert res.feasible
+    assert sorted(res.routes[0]) == [0, 1] and sorted(res.routes[1]) == [2, 3]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_leave_out_optional_clients_not_worth_the_drive(engine):
+    pos = np.array([0, 1, 50])
+    mat = np.abs(pos[:, None] - pos[None, :])
+    problem = VrpProblem(
+        distance=mat, duration=mat, demand=(1, 1), service=(0, 0), capacity=5, vehicles=1,
+        prize=(None, 10),  # 100 to fetch client 1, worth 10
+    )  # fmt: skip
+    res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
+    assert res.feasible and res.routes[0] == (0,) and res.unassigned == (1,)
+
+
+def test_warm_start_keeps_a_good_solution(small8):
+    optimum = [[0, 1, 2], [3, 4, 5], [6, 7]]
+    res = solve(small8, engine="pyvrp", iterations=1, seed=0, initial=optimum)
+    assert res.distance == 1607
