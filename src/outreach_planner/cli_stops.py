@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -154,12 +153,12 @@ def _enable(args: argparse.Namespace) -> int:
 
 
 def _pin(args: argparse.Namespace) -> int:
-    from outreach_planner.settings import _parse_weekdays
+    from outreach_planner.settings import parse_weekdays
     from outreach_planner.stop_edits import pin_stop
 
     weekdays: tuple[int, ...] = ()
     if args.weekday:
-        parsed = _parse_weekdays(list(args.weekday))
+        parsed = parse_weekdays(list(args.weekday))
         if parsed is None:
             raise InputError(Problem("command line", "", "--weekday", args.weekday,
                                      f"weekday names from {', '.join(WEEKDAYS)}"))  # fmt: skip
@@ -208,7 +207,3 @@ def _diff(args: argparse.Namespace) -> int:
     for line in format_diff(diff_plans(old, new)):
         print(line)
     return 0
-
-
-def load_plan_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))

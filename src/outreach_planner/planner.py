@@ -84,17 +84,16 @@ def _check_programme_fits(stops: Sequence[Stop], s: Settings) -> None:
     longest = max(s.lunch_start_s - s.work_start_s, s.work_end_s - s.lunch_end_s)
     too_long = [stop for stop in stops if stop.dwell_s > longest]
     if too_long:
+        # One line for one cause: the first stop, and how many more share it.
+        stop, more = too_long[0], len(too_long) - 1
         raise InputError(
-            [
-                Problem(
-                    str(s.programme),
-                    f"stop {stop.id}",
-                    "items",
-                    f"{stop.dwell_s / 60:.0f} min with setup in {'+'.join(stop.languages)}",
-                    f"a programme that fits in the longest working span ({longest / 60:.0f} min)",
-                )  # fmt: skip
-                for stop in too_long[:1]
-            ]
+            Problem(
+                str(s.programme),
+                f"stop {stop.id}" + (f" (and {more} more stops)" if more else ""),
+                "items",
+                f"{stop.dwell_s / 60:.0f} min with setup in {'+'.join(stop.languages)}",
+                f"a programme that fits in the longest working span ({longest / 60:.0f} min)",
+            )
         )
 
 

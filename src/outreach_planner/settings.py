@@ -301,7 +301,7 @@ def settings_from_mapping(
         else:
             changes["start"] = date
     if "weekdays" in raw:
-        days = _parse_weekdays(raw["weekdays"])
+        days = parse_weekdays(raw["weekdays"])
         if days is None:
             problems.add(
                 "",
@@ -357,7 +357,8 @@ def settings_from_mapping(
     return settings
 
 
-def _parse_weekdays(value: object) -> tuple[int, ...] | None:
+def parse_weekdays(value: object) -> tuple[int, ...] | None:
+    """Weekday numbers (0 = Monday) from names or 2+ letter prefixes; None when malformed."""
     if isinstance(value, str):
         value = [v for v in value.replace(";", ",").split(",") if v.strip()]
     if not isinstance(value, list) or not value:
