@@ -49,6 +49,7 @@ def load_inputs(settings: Settings) -> Inputs:
                 for k in missing
             ]  # fmt: skip
         )
+    assert settings.communes and settings.villages and settings.programme  # checked above
     communes = load_communes(settings.communes)
     villages = load_villages(settings.villages, communes=communes)
     programme = load_programme(settings.programme, reading_speed_spm=settings.reading_speed_spm)

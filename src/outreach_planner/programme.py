@@ -155,7 +155,7 @@ def _item(
         else:
             duration = _audio_file_s(file, where, problems)
         kind = f"{kind}:{value}"
-    if duration is None or not ok:
+    if duration is None or not ok or not isinstance(title, str):
         return None
     return ProgrammeItem(title=title.strip(), duration_s=duration, language=language, source=kind)
 

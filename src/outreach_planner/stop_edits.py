@@ -297,7 +297,7 @@ def split_stop(stops_list: StopList, stop_id: str) -> list[Stop]:
     if len(stop.villages) < 2:
         raise _refuse("id", stop_id, "a stop of two or more villages")
     rest = [s for s in stops if s.id != stop_id]
-    parts = []
+    parts: list[Stop] = []
     for v in stop.villages:
         part = make_stop([v], v.position)
         part = dataclasses.replace(

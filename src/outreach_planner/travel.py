@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -56,6 +57,9 @@ def straight_line_matrix(
     return TravelMatrix(tuple(points), dist, secs, "straight-line")
 
 
-def round_up(seconds: np.ndarray | int, step_s: int) -> np.ndarray | int:
+Seconds = TypeVar("Seconds", np.ndarray, int)
+
+
+def round_up(seconds: Seconds, step_s: int) -> Seconds:
     """Seconds rounded up to a multiple of `step_s` (the timetable's resolution)."""
     return -(-seconds // step_s) * step_s

@@ -76,14 +76,17 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
         position = _position(feat, where, problems, area)
         if position is None or not ok:
             continue
+        # Every field was checked above; the asserts tell the type checker so.
+        assert isinstance(vid, str) and isinstance(name, str) and isinstance(commune, str)
+        assert languages is not None
         villages.append(
             Village(
                 id=vid,
                 name=name.strip(),
                 commune=commune,
                 position=position,
-                households=counts["households"],
-                population=counts["population"],
+                households=int(counts["households"] or 0),
+                population=int(counts["population"] or 0),
                 languages=languages,
                 estimated=props.get("estimated") is True,
             )

@@ -118,10 +118,11 @@ def solve(req: RoutingRequest) -> RoutingResponse:
         cumul.SetRange(windows[0][0], windows[-1][1])
         if len(windows) == 2 and windows[0][1] + 1 <= windows[1][0] - 1:
             cumul.RemoveInterval(windows[0][1] + 1, windows[1][0] - 1)
-        if req.allowed[k] is not None:
+        allowed = req.allowed[k]
+        if allowed is not None:
             # SetAllowedVehiclesForIndex takes no Python list in 9.15 (absl::Span);
             # restricting the vehicle variable is the same constraint (-1 = left out).
-            routing.VehicleVar(index).SetValues([-1, *req.allowed[k]])
+            routing.VehicleVar(index).SetValues([-1, *allowed])
     for a, b, tuples in req.pairs:
         va = routing.VehicleVar(manager.NodeToIndex(a + 1))
         vb = routing.VehicleVar(manager.NodeToIndex(b + 1))

@@ -15,9 +15,10 @@ import json
 import math
 import re
 from importlib import resources
+from typing import cast
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
@@ -83,14 +84,19 @@ class _Bound(MacroElement):
         self.options = options
 
 
-def _popup(layer: folium.map.Layer | folium.Marker, html_text: str) -> None:
+def _popup(layer: Element, html_text: str) -> None:
     """Bind a popup of HTML (already escaped where it holds input text)."""
     layer.add_child(_Bound("bindPopup", html_text, {"maxWidth": 320}))
 
 
-def _tooltip(layer: folium.map.Layer | folium.Marker, text: str) -> None:
+def _tooltip(layer: Element, text: str) -> None:
     """Bind a tooltip showing `text` as plain text."""
     layer.add_child(_Bound("bindTooltip", _esc(text), {"sticky": True}))
+
+
+def _root(m: folium.Map) -> Figure:
+    """The page around a map (folium types it as a plain Element)."""
+    return cast(Figure, m.get_root())
 
 
 class RawHtml(Element):
@@ -160,7 +166,7 @@ def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
     # No CDN: Leaflet is embedded below, and nothing else folium offers is used.
     m.default_js = []
     m.default_css = []
-    m.get_root().header.add_child(RawHtml(_leaflet_inline()), name="leaflet_inline")
+    _root(m).header.add_child(RawHtml(_leaflet_inline()), name="leaflet_inline")
     m.add_child(_TilesWhenOnline())
     communes = folium.FeatureGroup(name=_esc(labels["communes"]), show=True)
     for c in plan.communes:
@@ -272,8 +278,8 @@ _CSS = """
 
 def _legend(m: folium.Map, lines: list[str]) -> None:
     body = "<br>".join(lines)
-    m.get_root().header.add_child(RawHtml(_CSS), name="outreach_css")
-    m.get_root().html.add_child(RawHtml(f'<div class="op-legend">{body}</div>'), name="legend")
+    _root(m).header.add_child(RawHtml(_CSS), name="outreach_css")
+    _root(m).html.add_child(RawHtml(f'<div class="op-legend">{body}</div>'), name="legend")
 
 
 # Kept here, beside the one note that uses it, until labels.py gathers road words.
