@@ -26,6 +26,17 @@ def tiny_settings(tiny_dir: Path) -> Settings:
     return load_settings(tiny_dir / "settings.toml")
 
 
+@pytest.fixture(scope="session")
+def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
+    """Every output of the tiny plan, as `plan` writes them (Vietnamese labels)."""
+    from outreach_planner.outputs import write_outputs
+    from outreach_planner.planner import load_inputs, make_plan
+
+    folder = tmp_path_factory.mktemp("kit")
+    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), folder)
+    return folder
+
+
 @pytest.fixture
 def write_json(tmp_path: Path) -> Callable[..., Path]:
     """A function writing `data` as JSON into tmp_path (default name data.json); returns the path.

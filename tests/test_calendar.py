@@ -22,13 +22,6 @@ def _time(iso: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso)
 
 
-@pytest.fixture(scope="module")
-def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
-    folder = tmp_path_factory.mktemp("kit")
-    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), folder)
-    return folder
-
-
 def _events(data: bytes) -> list:
     return Calendar.from_ical(data).walk("VEVENT")
 

@@ -9,11 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import gpxpy
-import pytest
 
 from outreach_planner.geo import LonLat
 from outreach_planner.labels import Labels
-from outreach_planner.outputs import write_outputs
 from outreach_planner.plan import Leg
 from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.render.gpx import render_run_gpx
@@ -25,13 +23,6 @@ GPX_NS = "{http://www.topografix.com/GPX/1/1}"
 
 def _time(iso: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso)
-
-
-@pytest.fixture(scope="module")
-def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
-    folder = tmp_path_factory.mktemp("kit")
-    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), folder)
-    return folder
 
 
 def test_gpx_reads_back_to_the_stops_and_times_of_plan_json(tiny_kit: Path) -> None:

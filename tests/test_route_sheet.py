@@ -16,7 +16,6 @@ import pytest
 
 from outreach_planner.geo import LonLat
 from outreach_planner.labels import Labels
-from outreach_planner.outputs import write_outputs
 from outreach_planner.plan import Leg, Plan
 from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.render.route_sheet import (
@@ -63,14 +62,6 @@ def pdf_info(pdf: Path) -> dict[str, str]:
 def squeeze(text: str) -> str:
     """Without whitespace: a name wrapped over two lines of a table cell still matches."""
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture(scope="module")
-def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
-    """Every output of the tiny plan, as `plan` writes them (Vietnamese labels)."""
-    folder = tmp_path_factory.mktemp("kit")
-    write_outputs(make_plan(tiny_settings, load_inputs(tiny_settings)), folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

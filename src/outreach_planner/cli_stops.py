@@ -45,11 +45,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--online", action="store_true", help="ask an online geocoder if needed")
     for name, help_text, handler in (
         ("remove", "delete a stop (its villages are no longer served)", _remove),
-        ("disable", "keep a stop in the list but plan no visit to it", _disable),
-        ("enable", "plan visits to a disabled stop again", _enable),
         ("split", "one stop per village of a stop", _split),
     ):
         command(name, help_text, handler).add_argument("id")
+    for name, help_text, enabled in (
+        ("disable", "keep a stop in the list but plan no visit to it", False),
+        ("enable", "plan visits to a disabled stop again", True),
+    ):
+        p = command(name, help_text, _set_enabled)
+        p.add_argument("id")
+        p.set_defaults(enabled=enabled)
     p = command("pin", "visit a stop only on a weekday or on dates", _pin)
     p.add_argument("id")
     p.add_argument("--weekday", action="append", default=[], help="e.g. tuesday (repeatable)")
@@ -138,17 +143,11 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _disable(args: argparse.Namespace) -> int:
+def _set_enabled(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import set_enabled
 
-    print(f"disabled {_show(set_enabled(_list_of(args), args.id, False))}")
-    return 0
-
-
-def _enable(args: argparse.Namespace) -> int:
-    from outreach_planner.stop_edits import set_enabled
-
-    print(f"enabled {_show(set_enabled(_list_of(args), args.id, True))}")
+    stop = set_enabled(_list_of(args), args.id, args.enabled)
+    print(f"{'enabled' if args.enabled else 'disabled'} {_show(stop)}")
     return 0
 
 
