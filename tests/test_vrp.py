@@ -47,6 +47,8 @@ def test_replace_makes_a_validated_variant():
         ({"shifts": ((0, 10),)}, "shifts has 1 entries"),  # one shift for two vehicles
         ({"duration": np.eye(4) * 0 + 1}, "zero diagonal"),  # travel to itself costs
         ({"prize": (1, None)}, "prize has 2 entries"),  # prize list short
+        ({"groups": ((0, 1),)}, "must be optional"),  # a required client in a group
+        ({"prize": (0, 0, 0), "groups": ((0, 1), (1, 2))}, "each in one group"),  # shared
     ],
 )
 def test_invalid_problems_rejected(changes, message):
@@ -57,7 +59,12 @@ def test_invalid_problems_rejected(changes, message):
 def test_check_route_sums_and_rules():
     problem = line_problem(max_duration=8)
     ok = check_route(problem, 0, [0, 1, 2])
-    assert (ok.distance, ok.load, ok.duration, ok.violations) == (6, 3, 9, ("duration 9 > limit 8",))
+    assert (ok.distance, ok.load, ok.duration, ok.violations) == (
+        6,
+        3,
+        9,
+        ("duration 9 > limit 8",),
+    )
     assert check_route(problem, 0, [2]).violations == ()
 
 

@@ -66,3 +66,16 @@ def test_warm_start_keeps_a_good_solution(small8):
     optimum = [[0, 1, 2], [3, 4, 5], [6, 7]]
     res = solve(small8, engine="pyvrp", iterations=1, seed=0, initial=optimum)
     assert res.distance == 1607
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_visit_exactly_one_of_a_group(engine):
+    # Clients 0 and 1 are two places to serve one customer: the nearer one is taken.
+    pos = np.array([0, 2, 9, 4])
+    mat = np.abs(pos[:, None] - pos[None, :])
+    problem = VrpProblem(
+        distance=mat, duration=mat, demand=(1, 1, 1), service=(0, 0, 0), capacity=5,
+        vehicles=1, prize=(0, 0, None), groups=((0, 1),),
+    )  # fmt: skip
+    res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
+    assert res.feasible and sorted(res.routes[0]) == [0, 2] and res.distance == 8

@@ -59,7 +59,9 @@ def check_pvrp(inst: PvrpInstance, routes: Sequence[Sequence[Sequence[int]]]) ->
             for c in route:
                 visit_days[c].append(d)
             path = [0, *route, 0]
-            length = sum(_euclid(inst.xy[a], inst.xy[b]) for a, b in zip(path, path[1:]))
+            length = sum(
+                _euclid(inst.xy[a], inst.xy[b]) for a, b in zip(path, path[1:], strict=False)
+            )
             cost += length
             load = sum(inst.demand[c] for c in route)
             if load > inst.capacity[d]:
@@ -130,8 +132,7 @@ def check_vrptw(inst: VrptwInstance, routes: Sequence[Sequence[int]]) -> Verdict
             ready, due = ten(inst.windows[c][0]), ten(inst.windows[c][1])
             if arrival > due:
                 bad.append(
-                    f"vehicle {v + 1}: customer {c} reached at {arrival / 10:g}, "
-                    f"due {due / 10:g}"
+                    f"vehicle {v + 1}: customer {c} reached at {arrival / 10:g}, due {due / 10:g}"
                 )
             clock = max(arrival, ready) + ten(inst.service[c])
             here = c

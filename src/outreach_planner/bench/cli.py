@@ -57,7 +57,9 @@ def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
             help="per instance (default 10 unless --iterations is given)",
         )  # fmt: skip
         s.add_argument(
-            "--iterations", type=_positive_int, metavar="N",
+            "--iterations",
+            type=_positive_int,
+            metavar="N",
             help="stop by effort instead: reproducible for a seed (PVRP: moves; "
             "Solomon: engine iterations)",
         )
@@ -95,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
         compare(start=args.start, out=print)
         return EXIT_OK
-    from outreach_planner.bench.runner import Options, run as run_set
+    from outreach_planner.bench.runner import Options
+    from outreach_planner.bench.runner import run as run_set
 
     time_limit = args.time_limit
     if time_limit is None and args.iterations is None:

@@ -90,7 +90,7 @@ def baseline(settings, stops, start: dt.date) -> Score:  # type: ignore[no-untyp
         while eligible:
             here = route[-1] + 1 if route else 0
             # Oldest visit first (never visited is oldest), then nearest to where the team is.
-            eligible.sort(key=lambda i: (last.get(i, -10**6), int(travel[here, i + 1])))
+            eligible.sort(key=lambda i: (last.get(i, -(10**6)), int(travel[here, i + 1])))
             for i in eligible:
                 trial = [*(j + 1 for j in route), i + 1]
                 if time_run(trial, dwell_s=dwell, travel_s=travel, shift=slot.shift):

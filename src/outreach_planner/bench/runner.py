@@ -69,8 +69,10 @@ def _select(files: list[Path], only: Sequence[str] | None, folder: Path) -> list
     missing = [name for name in only if name.lower() not in by_name]
     if missing:
         raise InputError(
-            [Problem(str(folder), "", "--only", name, "an instance in the folder")
-             for name in missing]  # fmt: skip
+            [
+                Problem(str(folder), "", "--only", name, "an instance in the folder")
+                for name in missing
+            ]  # fmt: skip
         )
     return [by_name[name.lower()] for name in only]
 
@@ -163,10 +165,7 @@ def run(
     out(f"{'instance':<10} {'cost':>12} {'best-known':>12} {'gap %':>8} {'time s':>8}  feasible")
     outcomes = []
     for path in files:
-        if kind == "pvrp":
-            o = solve_pvrp_file(path, bks, opts)
-        else:
-            o = solve_solomon_file(path, opts)
+        o = solve_pvrp_file(path, bks, opts) if kind == "pvrp" else solve_solomon_file(path, opts)
         outcomes.append(o)
         gap = "-" if o.gap_pct is None else f"{o.gap_pct:.2f}"
         best = "-" if o.bks is None else f"{o.bks:.2f}"

@@ -14,12 +14,22 @@ one route duration limit (travel + service). The solver:
    may take any single day (frequency 1, every day allowed) gets no window and
    the engine chooses its day along with its route. Routing the days together
    is what lets those clients change day inside the engine's own search.
-3. Improves patterns and routes together by large neighbourhood search: remove
-   a set of clients from all their days (random, related by distance, worst
-   removal saving), reinsert each on the pattern of least insertion cost into
-   the current routes (exact, so every candidate is a real solution with a
-   known cost), accept by simulated annealing, and every few hundred moves hand
-   the best of the round back to the engine for a short warm-started re-route.
+3. Improves patterns and routes together in cycles:
+   - large neighbourhood search: remove a set of clients from all their days
+     (random, related by distance, worst removal saving, choosy clients only,
+     a region shifted to other days, neighbours aligned on one pattern),
+     reinsert each on the pattern of least insertion cost into the current
+     routes (exact, so every candidate is a real solution with a known cost);
+     a candidate within reach of the current cost has its changed days
+     re-routed by the engine (short, warm-started) and is accepted by
+     simulated annealing on that routed cost;
+   - the engine's own search on every day, warm-started from the current
+     solution (most of the time when few clients have a choice of pattern);
+   - now and then a relaxed jump: each visit of the choosy clients becomes a
+     group of alternative days the engine picks from independently; visits
+     left on no allowed pattern are repaired by insertion, then all days are
+     re-routed, and the jump is kept only if it pays.
+   The best feasible solution is kept.
 
 Everything runs under one time limit or one effort limit and one seed; with
 an effort limit (`iterations`) the result depends on the seed only.
@@ -295,6 +305,32 @@ class _Search:
             self.insert_at(st, c, d, v, pos)
         st.days_of[c] = best
 
+    def rebalance(self, st: _State, rng: random.Random, touched: set[int]) -> None:
+        """Move clients free to take any day off overfull routes, to their next best day.
+
+        A pattern change often overloads a day that other days could relieve; without
+        this its candidate looks hopeless before the engine has seen it.
+        """
+        pp = self.pp
+        for _ in range(4 * pp.vehicles * pp.days):
+            over = [
+                (d, v)
+                for d in range(pp.days)
+                for v in range(pp.vehicles)
+                if st.load[d][v] > self.Q or st.dur[d][v] > self.L
+            ]
+            if not over:
+                return
+            d, v = rng.choice(over)
+            free = [c for c in st.routes[d][v] if pp.any_day(c)]
+            if not free:
+                continue
+            c = rng.choice(free)
+            self.remove(st, c)
+            self.insert(st, c, rng)
+            touched.add(d)
+            touched.update(st.days_of[c])
+
     # --- destroy operators ---------------------------------------------------------------
 
     def pick_random(self, st: _State, k: int, rng: random.Random) -> list[int]:
@@ -313,7 +349,7 @@ class _Search:
     def pick_worst(self, st: _State, k: int, rng: random.Random) -> list[int]:
         Dl = self.Dl
         saving = []
-        for d, day in enumerate(st.routes):
+        for day in st.routes:
             for route in day:
                 nodes = [0, *(x + 1 for x in route), 0]
                 for j in range(1, len(nodes) - 1):
@@ -332,9 +368,7 @@ class _Search:
     def pick_pattern_clients(self, st: _State, k: int, rng: random.Random) -> list[int]:
         """Clients with a real choice of pattern that the engine cannot make itself."""
         choosy = [
-            i
-            for i in self.visiting
-            if len(self.pp.patterns[i]) > 1 and not self.pp.any_day(i)
+            i for i in self.visiting if len(self.pp.patterns[i]) > 1 and not self.pp.any_day(i)
         ]
         if not choosy:
             return self.pick_random(st, k, rng)
@@ -387,9 +421,7 @@ def horizon_problem(
         service=tuple(pp.service[c] for c, _ in entries),
         capacity=pp.capacity,
         vehicles=len(chosen) * pp.vehicles,
-        time_windows=tuple(
-            (0, NO_LIMIT) if d is None else (d * h, d * h + u) for _, d in entries
-        ),
+        time_windows=tuple((0, NO_LIMIT) if d is None else (d * h, d * h + u) for _, d in entries),
         shifts=tuple((d * h, d * h + u) for d in chosen for _ in range(pp.vehicles)),
         max_duration=pp.max_duration,
     )
@@ -418,9 +450,7 @@ def _engine_step(
     initial = []
     for d in chosen:
         for route in st.routes[d]:
-            initial.append(
-                [index[(c, None)] if pp.any_day(c) else index[(c, d)] for c in route]
-            )
+            initial.append([index[(c, None)] if pp.any_day(c) else index[(c, d)] for c in route])
     res = vrp.solve(
         problem,
         engine=engine,
@@ -432,13 +462,11 @@ def _engine_step(
     if res.unassigned:
         return st
     new = st.copy()
-    moved = set()
-    for vehicle, route in enumerate(res.routes):
+    for vehicle, order in enumerate(res.routes):
         d, v = chosen[vehicle // pp.vehicles], vehicle % pp.vehicles
-        new.routes[d][v] = [entries[k][0] for k in route]
+        new.routes[d][v] = [entries[k][0] for k in order]
         for c in new.routes[d][v]:
             if pp.any_day(c):
-                moved.add(c)
                 new.days_of[c] = (d,)
                 new.vehicle_of[c] = {d: v}
             else:
@@ -484,9 +512,9 @@ def _relaxed_step(
             entries.append((c, -1, -1))
         elif c in relaxed_set:
             for k in range(pp.frequency(c)):
-                days = sorted({p[k] for p in pp.patterns[c]})
-                groups.append(tuple(range(len(entries), len(entries) + len(days))))
-                entries.extend((c, d, k) for d in days)
+                kth_days = sorted({p[k] for p in pp.patterns[c]})
+                groups.append(tuple(range(len(entries), len(entries) + len(kth_days))))
+                entries.extend((c, d, k) for d in kth_days)
         else:
             entries.extend((c, d, -1) for d in st.days_of[c])
     rows = [0, *(c + 1 for c, _, _ in entries)]
@@ -498,9 +526,7 @@ def _relaxed_step(
         service=tuple(pp.service[c] for c, _, _ in entries),
         capacity=pp.capacity,
         vehicles=pp.days * pp.vehicles,
-        time_windows=tuple(
-            (0, NO_LIMIT) if d < 0 else (d * h, d * h + u) for _, d, _ in entries
-        ),
+        time_windows=tuple((0, NO_LIMIT) if d < 0 else (d * h, d * h + u) for _, d, _ in entries),
         shifts=tuple((d * h, d * h + u) for d in range(pp.days) for _ in range(pp.vehicles)),
         max_duration=pp.max_duration,
         prize=tuple(0 if k >= 0 else None for _, _, k in entries),
@@ -541,9 +567,9 @@ def _relaxed_step(
     for c in broken:
         # Take out every visit (a day may hold two) and put c back on a whole pattern.
         for d in set(days[c]):
-            for v, route in enumerate(new.routes[d]):
-                if c in route:
-                    new.routes[d][v] = [x for x in route if x != c]
+            for v, stops in enumerate(new.routes[d]):
+                if c in stops:
+                    new.routes[d][v] = [x for x in stops if x != c]
                     search._refresh(new, d, v)
         new.days_of[c] = ()
         new.vehicle_of[c] = {}
@@ -680,6 +706,8 @@ class _Trajectory:
         for c in chosen:
             search.insert(cand, c, rng, noise=noise, prefer=targets.get(c))
             touched.update(cand.days_of[c])
+        if search.excess(cand) != (0, 0):
+            search.rebalance(cand, rng, touched)
         estimate = search.cost(cand)
         # Repaired routes are rough: the engine usually takes something off. Only a
         # candidate within that reach of the current solution is worth routing.
@@ -696,9 +724,13 @@ class _Trajectory:
         gains.append(max(0.0, estimate - pc))
         del gains[:-60]
         temp = cfg.temperature * self.cur_cost * max(0.0, 1.0 - frac)
-        if not self._take(polished, pc) and temp > 0:
-            if rng.random() < math.exp(-(pc - self.cur_cost) / temp):
-                self.current, self.cur_cost = polished, pc
+        # Not better: kept now and then while the temperature allows (pc >= current here).
+        if (
+            not self._take(polished, pc)
+            and temp > 0
+            and rng.random() < math.exp(-(pc - self.cur_cost) / temp)
+        ):
+            self.current, self.cur_cost = polished, pc
 
     def jump(self, time_limit: float | None, iterations: int | None) -> None:
         """Let every visit of (some) choosy clients move on its own, repair, re-route."""
@@ -740,8 +772,8 @@ class _Trajectory:
         if self.lns_share > 0:
             stop_at = began + self.lns_share * (seconds or 0.0)
             done = 0
-            while (time.perf_counter() < stop_at) if seconds is not None else (
-                done < cfg.cycle_moves
+            while (
+                (time.perf_counter() < stop_at) if seconds is not None else (done < cfg.cycle_moves)
             ):
                 self.move(frac())
                 done += 1
@@ -774,9 +806,10 @@ def solve_periodic(
 ) -> PeriodicResult:
     """Best solution found within `time_limit` seconds or `iterations` neighbourhood moves.
 
-    Several starts (different greedy orders) race: each stage gives the
-    surviving ones an equal share of the budget and keeps the better half,
-    until one goes on alone. With `iterations` and no time limit, every engine
+    With `settings.starts` of 2 or 4, that many starts (different greedy
+    orders) race: each stage gives the survivors an equal share of the budget
+    and keeps the better half, until one goes on alone. With `iterations` and
+    no time limit, every engine
     call is bounded by its own iteration count too, so the result depends on
     `seed` alone.
     """
@@ -819,7 +852,7 @@ def solve_periodic(
         for r in runs:
             # A start's first step: route its greedy patterns with the engine.
             if r.cycles == 0:
-                if timed:
+                if time_limit is not None:
                     r.route(max(0.05, min(left(), 0.1 * time_limit * share / alive)), None)
                 else:
                     r.route(None, 1000)
@@ -829,7 +862,7 @@ def solve_periodic(
                 # The runs still to go in this stage share what is left of it equally.
                 stop = time.perf_counter() + (stage_end - time.perf_counter()) / (len(runs) - j)
                 period = max(2.0, time_limit / 12)  # type: ignore[operator]
-                while time.perf_counter() < stop - 0.05:
+                while time.perf_counter() < stop - 0.05 and moves_done() < budget:
                     r.cycle(min(period, stop - time.perf_counter()), frac)
             else:
                 quota = int(budget * share / alive)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyvrp
@@ -55,7 +56,9 @@ def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
         )
     vehicle_types = []
     for (start, end), members in _vehicle_types(problem):
-        extra = {} if problem.max_duration is None else {"shift_duration": problem.max_duration}
+        extra: dict[str, Any] = (
+            {} if problem.max_duration is None else {"shift_duration": problem.max_duration}
+        )
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(members),
@@ -70,8 +73,8 @@ def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
         clients=clients,
         depots=[pyvrp.Depot(0)],
         vehicle_types=vehicle_types,
-        distance_matrices=[np.asarray(problem.distance)],
-        duration_matrices=[np.asarray(problem.duration)],
+        distance_matrices=[np.asarray(problem.distance)],  # type: ignore[list-item]
+        duration_matrices=[np.asarray(problem.duration)],  # type: ignore[list-item]
         groups=[pyvrp.ClientGroup(list(g), required=True) for g in problem.groups],
     )
 
