@@ -91,17 +91,7 @@ def solve_pvrp_file(path: Path, bks: dict[str, float], opts: Options) -> Outcome
     seconds = time.perf_counter() - began
     routes = [[[c + 1 for c in r] for r in day] for day in res.routes]
     verdict = checker.check_pvrp(inst, routes)
-    best = bks.get(path.name, bks.get(path.stem))
-    return Outcome(
-        instance=path.name,
-        cost=round(verdict.cost, 4),
-        bks=best,
-        gap_pct=_round(_gap(verdict.cost, best)),
-        seconds=round(seconds, 2),
-        feasible=verdict.feasible,
-        violations=list(verdict.violations),
-        routes=routes,
-    )
+    return _outcome(path.name, verdict, bks.get(path.name, bks.get(path.stem)), seconds, routes)
 
 
 def solve_solomon_file(path: Path, opts: Options) -> Outcome:
@@ -120,8 +110,13 @@ def solve_solomon_file(path: Path, opts: Options) -> Outcome:
     seconds = time.perf_counter() - began
     routes = [[c + 1 for c in r] for r in res.routes if r]
     verdict = checker.check_vrptw(inst, routes)
+    return _outcome(inst.name, verdict, best, seconds, routes)
+
+
+def _outcome(name: str, verdict, best: float | None, seconds: float, routes: list) -> Outcome:
+    """One instance's line of the report, from the independent checker's verdict."""
     return Outcome(
-        instance=inst.name,
+        instance=name,
         cost=round(verdict.cost, 4),
         bks=best,
         gap_pct=_round(_gap(verdict.cost, best)),
