@@ -26,6 +26,20 @@ def tiny_settings(tiny_dir: Path) -> Settings:
     return load_settings(tiny_dir / "settings.toml")
 
 
+def plan_with_village_names(settings: Settings, folder: Path, names: dict[str, str]):
+    """The tiny plan with some villages renamed (id -> name), e.g. to hostile text."""
+    from outreach_planner.planner import load_inputs, make_plan
+
+    villages = json.loads((TINY_DIR / "villages.geojson").read_text(encoding="utf-8"))
+    for feature in villages["features"]:
+        props = feature["properties"]
+        props["name"] = names.get(props["id"], props["name"])
+    path = folder / "villages.geojson"
+    path.write_text(json.dumps(villages, ensure_ascii=False), encoding="utf-8")
+    renamed = settings.replace(villages=path)
+    return make_plan(renamed, load_inputs(renamed))
+
+
 @pytest.fixture(scope="session")
 def tiny_kit(tmp_path_factory: pytest.TempPathFactory, tiny_settings: Settings) -> Path:
     """Every output of the tiny plan, as `plan` writes them (Vietnamese labels)."""

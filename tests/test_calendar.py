@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import plan_with_village_names
 from icalendar import Calendar
 
 from outreach_planner.labels import Labels
@@ -86,14 +87,7 @@ def test_names_from_input_stay_text(tmp_path: Path, tiny_settings: Settings) -> 
         "A-4": "Bon A; B, C \\ D",  # iCalendar's separators and escape character
         "B-1": "Bell\x07 rings",  # a control character text may not hold
     }
-    villages = json.loads((TINY / "villages.geojson").read_text(encoding="utf-8"))
-    for feature in villages["features"]:
-        props = feature["properties"]
-        props["name"] = hostile.get(props["id"], props["name"])
-    path = tmp_path / "villages.geojson"
-    path.write_text(json.dumps(villages, ensure_ascii=False), encoding="utf-8")
-    settings = tiny_settings.replace(villages=path)
-    plan = make_plan(settings, load_inputs(settings))
+    plan = plan_with_village_names(tiny_settings, tmp_path, hostile)
     data = render_calendar(plan, Labels("vi"))
     events = _events(data)
     assert len(events) == len(plan.runs) + sum(len(r.visits) for r in plan.runs)

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import gpxpy
+from conftest import plan_with_village_names
 
 from outreach_planner.geo import LonLat
 from outreach_planner.labels import Labels
@@ -88,14 +89,7 @@ def test_names_from_input_stay_text(tmp_path: Path, tiny_settings: Settings) -> 
         "A-4": "Bon A; B, C & D ]]>",  # separators, an ampersand, a CDATA end
         "B-1": "Bell\x07\x00 rings",  # control characters XML cannot hold
     }
-    villages = json.loads((TINY / "villages.geojson").read_text(encoding="utf-8"))
-    for feature in villages["features"]:
-        props = feature["properties"]
-        props["name"] = hostile.get(props["id"], props["name"])
-    path = tmp_path / "villages.geojson"
-    path.write_text(json.dumps(villages, ensure_ascii=False), encoding="utf-8")
-    settings = tiny_settings.replace(villages=path)
-    plan = make_plan(settings, load_inputs(settings))
+    plan = plan_with_village_names(tiny_settings, tmp_path, hostile)
     seen = {}
     for run in plan.runs:
         data = render_run_gpx(plan, run, Labels("vi"))
