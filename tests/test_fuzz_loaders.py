@@ -131,7 +131,7 @@ def test_random_bytes_as_programme(tmp_path: Path, data: bytes) -> None:
 setting_keys = st.sampled_from(
     ["start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
      "audible_radius_m", "setup_min", "min_visits", "min_days_between_visits", "seed",
-     "timezone", "search_effort", "time_cap_s", "villages", "depot", "unknown"]
+     "timezone", "search_effort", "time_cap_s", "engine", "villages", "depot", "unknown"]
 )  # fmt: skip
 
 

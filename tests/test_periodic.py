@@ -61,9 +61,9 @@ def test_horizon_problem_keeps_days_apart(small2day):
     days_of = [p[0] for p in problem.patterns]
     vrp_problem, entries = horizon_problem(problem, days_of)
     # Customer 1 (index 0) needs both days: two visits, each held to its day's window.
-    assert [e for e in entries if e[0] == 0] == [(0, 0), (0, 1)]
+    assert [e for e in entries if e[0] == 0] == [(0, 0, 0), (0, 1, 0)]
     # Customers free to take either day come once, with no window.
-    assert (1, None) in entries
+    assert (1, None, 0) in entries
     first, second = vrp_problem.time_windows[0], vrp_problem.time_windows[1]
     assert first[1] < second[0]
     assert vrp_problem.vehicles == 4 and vrp_problem.shifts[2][0] == second[0]

@@ -82,6 +82,16 @@ def test_tiny_plan_passes_the_independent_checks():
     assert sum(st["visits"] for st in plan["stops"]) == visits
 
 
+@pytest.mark.parametrize("engine", ["pyvrp", "ortools"])
+@pytest.mark.parametrize("vehicles", [1, 2])
+def test_either_engine_gives_a_plan_that_passes_the_checks(engine, vehicles):
+    plan = plan_json(tiny_settings(engine=engine, vehicles=vehicles, min_visits=2))
+    assert check_plan(plan, villages_geojson()) == []
+    assert plan["unassigned"] == []
+    assert plan["settings"]["engine"] == engine
+    assert len(plan["runs"]) == 4 * vehicles
+
+
 def test_tiny_plan_times_are_local_with_the_offset():
     plan = plan_json(tiny_settings())
     for run in plan["runs"]:

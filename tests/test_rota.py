@@ -318,3 +318,51 @@ def test_a_lone_extra_candidate_does_not_wait_for_the_time_cap(caplog):
     check_result(p, res)
     assert visits_per_stop(p, res) == [2]
     assert not [r for r in caplog.records if "time cap" in r.getMessage()]
+
+
+@pytest.mark.parametrize("engine", ["pyvrp", "ortools"])
+def test_the_benchmarked_solvers_plan_the_rota(monkeypatch, engine):
+    """Phase A is `periodic.solve_periodic` and every route comes from `vrp.solve`
+    with the chosen engine: the code `outreach-planner bench` measures."""
+    from outreach_planner.optimize import periodic, rota, vrp
+
+    periodic_calls, engines = [], []
+    real_periodic, real_solve = periodic.solve_periodic, vrp.solve
+
+    def spy_periodic(pp, **kw):
+        periodic_calls.append((pp.days, pp.vehicles, kw["engine"]))
+        return real_periodic(pp, **kw)
+
+    def spy_solve(problem, **kw):
+        engines.append(kw["engine"])
+        return real_solve(problem, **kw)
+
+    monkeypatch.setattr(rota, "solve_periodic", spy_periodic)
+    monkeypatch.setattr(vrp, "solve", spy_solve)
+    p = problem([StopDemand(20 * M, 100, 2) for _ in range(6)], grid(3, 2), engine=engine)
+    res = solve_rota(p)
+    check_result(p, res)
+    assert res.missing == ()
+    assert periodic_calls == [(4, 1, engine)]  # 4 run dates, 1 vehicle each
+    assert engines and set(engines) == {engine}
+
+
+def test_a_stop_pinned_to_the_afternoon_is_visited_after_lunch():
+    # Stop 0 may broadcast only 14:00-16:00; the others any time.
+    afternoon = StopDemand(30 * M, 100, 1, window=(14 * H, 16 * H))
+    p = problem([afternoon] + [StopDemand(30 * M, 100, 1) for _ in range(5)], grid(3, 2))
+    res = solve_rota(p)
+    check_result(p, res)
+    assert res.missing == ()
+    for route in res.routes:
+        if 0 in route.stops:
+            timed = time_run(
+                [i + 1 for i in route.stops],
+                dwell_s=(0, *(s.dwell_s for s in p.stops)),
+                travel_s=p.travel_s,
+                shift=OFFICE,
+                windows={1: (14 * H, 16 * H)},
+            )
+            assert timed is not None
+            start = next(v.dwell_start_s for v in timed.visits if v.node == 1)
+            assert 14 * H <= start <= 16 * H - 30 * M

@@ -49,6 +49,11 @@ def test_replace_makes_a_validated_variant():
         ({"prize": (1, None)}, "prize has 2 entries"),  # prize list short
         ({"groups": ((0, 1),)}, "must be optional"),  # a required client in a group
         ({"prize": (0, 0, 0), "groups": ((0, 1), (1, 2))}, "each in one group"),  # shared
+        (
+            {"prize": (0, 0, 0), "groups": ((0, 1),), "optional_groups": ((1, 2),)},
+            "each in one group",
+        ),  # in a group and an optional group
+        ({"optional_groups": ((0, 1),)}, "must be optional"),  # required member
     ],
 )
 def test_invalid_problems_rejected(changes, message):
@@ -83,6 +88,13 @@ def test_evaluate_flags_missing_required_and_duplicates():
     assert not evaluate(problem, [[0]]).feasible  # client 2 is required
     assert not evaluate(problem, [[0, 2], [2]]).feasible
     assert evaluate(problem, [[0, 2]]).routes == ((0, 2), ())
+
+
+def test_evaluate_allows_at_most_one_of_an_optional_group():
+    problem = line_problem(prize=(None, 5, 5), optional_groups=((1, 2),))
+    assert evaluate(problem, [[0]]).feasible
+    assert evaluate(problem, [[0, 2]]).feasible
+    assert not evaluate(problem, [[0, 1, 2]]).feasible
 
 
 def test_solve_needs_a_stop_and_a_known_engine():

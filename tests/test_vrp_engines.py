@@ -79,3 +79,30 @@ def test_engines_visit_exactly_one_of_a_group(engine):
     )  # fmt: skip
     res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
     assert res.feasible and sorted(res.routes[0]) == [0, 2] and res.distance == 8
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_take_at_most_one_of_an_optional_group(engine):
+    # Clients 0 and 1 are the morning and afternoon slots of one stop worth 20: one is
+    # taken (the earlier window, at 2), never both, though both lie on the way.
+    pos = np.array([0, 2, 2, 4])
+    mat = np.abs(pos[:, None] - pos[None, :])
+    problem = VrpProblem(
+        distance=mat, duration=mat, demand=(0, 0, 0), service=(1, 1, 1), capacity=0,
+        vehicles=1, time_windows=((0, 3), (5, 9), (0, 20)), prize=(20, 20, None),
+        optional_groups=((0, 1),),
+    )  # fmt: skip
+    res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
+    assert res.feasible and res.routes[0] == (0, 2)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engines_skip_an_optional_group_not_worth_the_drive(engine):
+    pos = np.array([0, 1, 40, 41])
+    mat = np.abs(pos[:, None] - pos[None, :])
+    problem = VrpProblem(
+        distance=mat, duration=mat, demand=(0, 0, 0), service=(0, 0, 0), capacity=0,
+        vehicles=1, prize=(None, 5, 5), optional_groups=((1, 2),),
+    )  # fmt: skip
+    res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
+    assert res.feasible and res.routes[0] == (0,)

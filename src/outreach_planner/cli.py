@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--radius", metavar="M", help="audible radius in metres (default 300)")
     plan.add_argument("--min-visits", metavar="N", help="visits every stop needs (default 1)")
     plan.add_argument("--seed", metavar="N", help="random seed (default 0)")
+    plan.add_argument(
+        "--engine", metavar="NAME",
+        help="routing engine: pyvrp (default) or ortools (setting: engine)",
+    )  # fmt: skip
     plan.add_argument("--out", type=Path, default=Path("maps"), help="output folder (maps/)")
     plan.add_argument("--lang", choices=LANGS, default="vi", help="labels: vi (default) or en")
     plan.add_argument("--quiet", action="store_true", help="no progress display")
@@ -115,6 +119,8 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
             raw[key] = str(getattr(args, key))
     if args.start is not None:
         raw["start"] = args.start
+    if args.engine is not None:
+        raw["engine"] = args.engine
     for key, attr, conv in (
         ("weeks", "weeks", _int), ("vehicles", "vehicles", _int), ("seed", "seed", _int),
         ("min_visits", "min_visits", _int), ("audible_radius_m", "radius", _float),

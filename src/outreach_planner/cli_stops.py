@@ -92,10 +92,7 @@ def _show(stop) -> str:
     pins = ",".join(WEEKDAYS[d] for d in stop.pin_weekdays)
     pins += ("," if pins and stop.pin_dates else "") + ",".join(str(d) for d in stop.pin_dates)
     flags = ("" if stop.enabled else " [disabled]") + (f" [pinned {pins}]" if pins else "")
-    return (
-        f"{stop.id:<16} {stop.population:>6,} people  min {stop.min_visits}  "
-        f"{stop.name}{flags}"
-    )
+    return f"{stop.id:<16} {stop.population:>6,} people  min {stop.min_visits}  {stop.name}{flags}"
 
 
 def _init(args: argparse.Namespace) -> int:

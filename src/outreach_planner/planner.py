@@ -147,15 +147,14 @@ def make_plan(
         )
     dwell = tuple(int(round_up(s.dwell_s, TIME_STEP_S)) for s in stops)
     problem = RotaProblem(
-        stops=tuple(
-            _demand(s, d, runs, settings) for s, d in zip(stops, dwell, strict=True)
-        ),
+        stops=tuple(_demand(s, d, runs, settings) for s, d in zip(stops, dwell, strict=True)),
         runs=runs,
         travel_s=matrix.travel_s,
         min_gap_days=settings.min_days_between_visits,
         search_effort=settings.search_effort,
         time_cap_s=settings.time_cap_s,
         seed=settings.seed,
+        engine=settings.engine,
     )
     mapped = None if previous is None else previous.routes_for(runs, stops, today)
     result = solve_rota(problem, progress=progress, previous=mapped)
@@ -218,9 +217,7 @@ def _window(stop: Stop, settings: Settings) -> tuple[int, int] | None:
     return (earliest, stop.latest_s if stop.latest_s is not None else 24 * 3600)
 
 
-def _demand(
-    stop: Stop, dwell_s: int, runs: Sequence[RunSlot], settings: Settings
-) -> StopDemand:
+def _demand(stop: Stop, dwell_s: int, runs: Sequence[RunSlot], settings: Settings) -> StopDemand:
     """What the optimizer needs of a stop: a disabled one is never visited anew."""
     if not stop.enabled:
         return StopDemand(dwell_s, 0, 0, runs=())

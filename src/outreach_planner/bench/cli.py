@@ -75,6 +75,8 @@ def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--start", type=dt.date.fromisoformat, default=DAKSONG_START, metavar="YYYY-MM-DD",
         help=f"first day of the horizon (default {DAKSONG_START})",
     )  # fmt: skip
+    d.add_argument("--engine", choices=ENGINES, default="pyvrp", help="the planner's engine")
+    d.add_argument("--seed", type=int, default=0, help="the planner's seed (0)")
     return p
 
 
@@ -95,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bench_set == "daksong":
         from outreach_planner.bench.daksong import compare
 
-        compare(start=args.start, out=print)
+        compare(start=args.start, engine=args.engine, seed=args.seed, out=print)
         return EXIT_OK
     from outreach_planner.bench.runner import Options
     from outreach_planner.bench.runner import run as run_set

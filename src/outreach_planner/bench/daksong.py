@@ -37,14 +37,17 @@ class Score:
         return self.people / (self.duty_s / 3600) if self.duty_s else 0.0
 
 
-def compare(*, start: dt.date, out: Callable[[str], None] = print) -> tuple[Score, Score]:
-    """Plan the built-in data from `start` with the default settings, then the baseline."""
-    settings = load_settings(default_settings_path()).replace(start=start)
+def compare(
+    *, start: dt.date, engine: str = "pyvrp", seed: int = 0, out: Callable[[str], None] = print
+) -> tuple[Score, Score]:
+    """Plan the built-in data from `start` with the default settings (but `engine` and
+    `seed`), then the baseline."""
+    settings = load_settings(default_settings_path()).replace(start=start, engine=engine, seed=seed)
     inputs = load_inputs(settings)
     began = time.perf_counter()
     plan = make_plan(settings, inputs, today=start)
     ours = Score(
-        "outreach-planner",
+        f"outreach-planner ({engine}, seed {seed})",
         len(plan.runs),
         sum(len(r.visits) for r in plan.runs),
         sum(r.people for r in plan.runs),

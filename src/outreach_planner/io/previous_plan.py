@@ -138,9 +138,11 @@ def load_previous_plan(path: Path, *, hint: str = "") -> PreviousPlan:
         try:
             stops.append(
                 PreviousStop(
-                    id=st["id"], name=str(st["name"]),
+                    id=st["id"],
+                    name=str(st["name"]),
                     position=LonLat(float(st["lon"]), float(st["lat"])),
-                    population=int(st["population"]), programme_s=int(st["programme_s"]),
+                    population=int(st["population"]),
+                    programme_s=int(st["programme_s"]),
                     dwell_s=int(st["dwell_s"]),
                 )  # fmt: skip
             )

@@ -29,6 +29,39 @@ class Shift:
     def working_s(self) -> int:
         return (self.lunch_start_s - self.start_s) + (self.end_s - self.lunch_end_s)
 
+    def work_clock(self, t: int) -> int:
+        """Working seconds from the start of the shift to clock time `t`: lunch does not count.
+
+        On this clock a drive that pauses for lunch is simply continuous, so a
+        run is a plain route of `working_s`; only a dwell may not straddle the
+        instant lunch begins (see `dwell_spans`).
+        """
+        if t <= self.lunch_start_s:
+            return t - self.start_s
+        if t <= self.lunch_end_s:
+            return self.lunch_start_s - self.start_s
+        return t - self.start_s - (self.lunch_end_s - self.lunch_start_s)
+
+    def dwell_spans(
+        self, dwell: int, window: tuple[int, int] | None = None
+    ) -> tuple[tuple[int, int], ...]:
+        """Allowed starts [lo, hi] of a dwell on the working clock, earliest span first.
+
+        A dwell is never split by lunch, so it ends by the morning's end or
+        starts in the afternoon; it stays inside the shift and inside `window`
+        (earliest start, latest end, clock time) when given. Empty: it fits nowhere.
+        """
+        morning, total = self.lunch_start_s - self.start_s, self.working_s
+        spans = (
+            [(0, morning), (morning, total)]
+            if dwell > 0 and self.lunch_end_s > self.lunch_start_s
+            else [(0, total)]
+        )
+        if window is not None:
+            lo_w, hi_w = self.work_clock(window[0]), self.work_clock(window[1])
+            spans = [(max(lo, lo_w), min(hi, hi_w)) for lo, hi in spans]
+        return tuple((lo, hi - dwell) for lo, hi in spans if hi - dwell >= lo)
+
 
 @dataclass(frozen=True)
 class RunSlot:
@@ -62,6 +95,7 @@ class RotaProblem:
     search_effort: int = 1200
     time_cap_s: float = 120.0
     seed: int = 0
+    engine: str = "pyvrp"  # the routing engine behind `vrp.solve` (see vrp.ENGINES)
     # Stops the travel model cannot serve at all (e.g. cut off from the depot's
     # roads), as (stop index, reason) pairs: never visited, reported with the reason.
     unreachable: tuple[tuple[int, str], ...] = ()

@@ -37,7 +37,8 @@ def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
     """The PyVRP ProblemData of `problem` (no coordinates: locations sit at 0, 0)."""
     n = problem.num_clients
     locations = [pyvrp.Location(0.0, 0.0, name=str(i)) for i in range(n + 1)]
-    group_of = {c: g for g, members in enumerate(problem.groups) for c in members}
+    all_groups = [(g, True) for g in problem.groups] + [(g, False) for g in problem.optional_groups]
+    group_of = {c: k for k, (members, _) in enumerate(all_groups) for c in members}
     clients = []
     for i in range(n):
         lo, hi = problem.window(i)
@@ -75,7 +76,7 @@ def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
         vehicle_types=vehicle_types,
         distance_matrices=[np.asarray(problem.distance)],  # type: ignore[list-item]
         duration_matrices=[np.asarray(problem.duration)],  # type: ignore[list-item]
-        groups=[pyvrp.ClientGroup(list(g), required=True) for g in problem.groups],
+        groups=[pyvrp.ClientGroup(list(g), required=req) for g, req in all_groups],
     )
 
 

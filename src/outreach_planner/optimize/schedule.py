@@ -7,7 +7,7 @@ broadcast) is never split, so one that cannot end before lunch starts after
 it. Every time is as early as the rule allows.
 
 This is the single source of the timetable; the routing engine's model is
-built so that a route it accepts is feasible here too (see `ortools_engine`).
+built so that a route it accepts is feasible here too (see `Shift.dwell_spans` and `rota`).
 """
 
 from __future__ import annotations

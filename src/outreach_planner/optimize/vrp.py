@@ -65,6 +65,7 @@ class VrpProblem:
     max_duration: int | None = None
     prize: tuple[int | None, ...] | None = None
     groups: tuple[tuple[int, ...], ...] = ()
+    optional_groups: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.demand)
@@ -100,7 +101,7 @@ class VrpProblem:
                 problems.append(f"prize has {len(self.prize)} entries for {n} clients")
             if any(p is not None and p < 0 for p in self.prize):
                 problems.append("prizes must not be negative")
-        members = [c for g in self.groups for c in g]
+        members = [c for g in (*self.groups, *self.optional_groups) for c in g]
         if len(members) != len(set(members)) or any(not 0 <= c < n for c in members):
             problems.append("groups must hold distinct clients, each in one group")
         elif any(self.is_required(c) for c in members):
@@ -216,6 +217,8 @@ def evaluate(
     if any(k > 1 for k in seen.values()):
         feasible = False
     if any(sum(c in seen for c in g) != 1 for g in problem.groups):
+        feasible = False
+    if any(sum(c in seen for c in g) > 1 for g in problem.optional_groups):
         feasible = False
     if any(problem.is_required(c) for c in unassigned):
         feasible = False

@@ -1,4 +1,4 @@
-"""OR-Tools routing behind `vrp.solve`, for `VrpProblem` (the rota keeps its own model).
+"""OR-Tools routing behind `vrp.solve`; the only module that imports OR-Tools.
 
 Distance and time matrices are registered directly (several times faster than
 Python callbacks). Time cumul at a client is the start of its service; transit
@@ -66,7 +66,7 @@ def solve(
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
     windows_bind = False
-    grouped = {c for g in problem.groups for c in g}
+    grouped = {c for g in (*problem.groups, *problem.optional_groups) for c in g}
     for c in range(n):
         index = manager.NodeToIndex(c + 1)
         lo, hi = problem.window(c)
@@ -78,8 +78,12 @@ def solve(
     for members in problem.groups:
         # Exactly one of the group: at most one by cardinality, none at a prohibitive cost.
         routing.AddDisjunction([manager.NodeToIndex(c + 1) for c in members], GROUP_PENALTY, 1)
+    for members in problem.optional_groups:
+        # At most one; leaving them all out forgoes the group's prize.
+        prize = max(int(problem.prize[c] or 0) for c in members)  # type: ignore[index]
+        routing.AddDisjunction([manager.NodeToIndex(c + 1) for c in members], prize, 1)
     optional = problem.prize is not None and any(p is not None for p in problem.prize)
-    optional = optional or bool(problem.groups)
+    optional = optional or bool(problem.groups) or bool(problem.optional_groups)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = routing_enums_pb2.FirstSolutionStrategy
