@@ -59,6 +59,11 @@ def test_same_inputs_and_seed_give_the_same_plan(builtin_plan: Path, tmp_path: P
     again = run_cli("plan", "--start", START, "--quiet", "--out", str(tmp_path), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "plan.json").read_bytes() == (builtin_plan / "plan.json").read_bytes()
+    # Every output, maps included: a re-plan that changes nothing changes no file.
+    names = sorted(p.name for p in builtin_plan.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    differ = [n for n in names if (tmp_path / n).read_bytes() != (builtin_plan / n).read_bytes()]
+    assert differ == []
 
 
 def test_summary_on_the_terminal(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -366,3 +367,25 @@ def test_a_stop_pinned_to_the_afternoon_is_visited_after_lunch():
             assert timed is not None
             start = next(v.dwell_start_s for v in timed.visits if v.node == 1)
             assert 14 * H <= start <= 16 * H - 30 * M
+
+
+def test_patterns_list_every_choice_of_dates_the_gap_allows():
+    from outreach_planner.optimize.rota import _patterns
+
+    dates = [1, 4, 8, 11]  # Tuesdays and Fridays of two weeks
+    assert _patterns([0, 1, 2, 3], dates, 2, 7) == ((0, 2), (0, 3), (1, 3))
+    assert _patterns([0, 1, 2, 3], dates, 1, 7) == ((0,), (1,), (2,), (3,))
+    assert _patterns([1, 2], dates, 2, 7) == ()  # pinned to dates too close together
+    assert _patterns([0, 1], dates, 0, 7) == ((),)
+
+
+def test_patterns_of_a_long_horizon_stay_few_and_valid():
+    from outreach_planner.optimize.rota import MAX_PATTERNS, _patterns
+
+    dates = [d for week in range(52) for d in (7 * week + 1, 7 * week + 4)]
+    days = list(range(len(dates)))
+    pats = _patterns(days, dates, 20, 14)  # C(104, 20) choices: far too many to list
+    assert 0 < len(pats) <= MAX_PATTERNS
+    for p in pats:
+        assert len(p) == 20
+        assert all(dates[b] - dates[a] >= 14 for a, b in itertools.pairwise(p))

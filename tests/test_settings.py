@@ -275,3 +275,10 @@ def test_start_date_is_the_monday_after_today(
 
 def test_start_date_uses_the_setting(tiny_settings: Settings) -> None:
     assert tiny_settings.start_date(dt.date(2030, 1, 1)) == dt.date(2026, 12, 7)
+
+
+def test_engine_from_a_settings_file(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('engine = "ortools"\n' + DEPOT_TOML, encoding="utf-8")
+    assert load_settings(path).engine == "ortools"
+    assert load_settings(path).to_json()["engine"] == "ortools"  # recorded in plan.json

@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from outreach_planner.optimize.periodic import start_in_spans
+from outreach_planner.optimize.periodic import schedule_on_spans, start_in_spans
 from outreach_planner.optimize.problem import RotaProblem, RunSlot, Shift, StopDemand
 from outreach_planner.optimize.schedule import time_run
 
@@ -57,17 +57,6 @@ def test_start_in_spans_waits_for_the_next_span_or_reports_lateness():
     assert start_in_spans(spans, 320) == (320, 1, 20)  # late by 20
 
 
-def _on_work_clock(route, travel, dwell, spans):
-    """(return time, lateness) of `route` (matrix indices) on the working clock."""
-    t, late, here = 0, 0, 0
-    for node in route:
-        t, _, lateness = start_in_spans(spans[node], t + int(travel[here, node]))
-        t += dwell[node]
-        late += lateness
-        here = node
-    return t + int(travel[here, 0]), late
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_a_route_fits_the_working_clock_exactly_when_the_timetable_accepts_it(seed):
     """Random routes with dwells and windows around lunch: same verdict, same return."""
@@ -83,7 +72,8 @@ def test_a_route_fits_the_working_clock_exactly_when_the_timetable_accepts_it(se
             windows[node] = (lo, lo + int(rng.integers(30 * M, 6 * H)))
     spans = [()] + [OFFICE.dwell_spans(dwell[k], windows.get(k)) for k in range(1, n + 1)]
     route = [int(k) for k in rng.permutation(np.arange(1, n + 1))]
-    back, late = _on_work_clock(route, t, dwell, spans)
+    # The planner's schedule of the route: clients are matrix index - 1.
+    back, late, _ = schedule_on_spans([k - 1 for k in route], t, dwell[1:], spans[1:])
     fits = late == 0 and back <= OFFICE.working_s and all(spans[k] for k in route)
     timed = time_run(route, dwell_s=dwell, travel_s=t, shift=OFFICE, windows=windows)
     assert fits == (timed is not None)

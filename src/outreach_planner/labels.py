@@ -126,5 +126,15 @@ class Labels:
     def time(self, t: dt.datetime) -> str:
         return t.strftime("%H:%M")
 
+    def count(self, n: int) -> str:
+        """A whole number with thousands grouped: 12.345 in Vietnamese, 12,345 in English."""
+        text = f"{n:,}"
+        return text.replace(",", ".") if self.lang == "vi" else text
+
+    def km(self, metres: float) -> str:
+        """Kilometres to one decimal: 3,2 in Vietnamese, 3.2 in English."""
+        text = f"{metres / 1000:,.1f}"
+        return text.translate(str.maketrans(",.", ".,")) if self.lang == "vi" else text
+
     def languages(self, codes: tuple[str, ...]) -> str:
         return ", ".join(self._words.get(c, c) for c in codes)

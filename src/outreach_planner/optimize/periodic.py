@@ -153,6 +153,25 @@ def start_in_spans(spans: Sequence[tuple[int, int]], arrival: int) -> tuple[int,
     return arrival, last, arrival - spans[last][1] if spans else 0
 
 
+def schedule_on_spans(
+    route: Sequence[int],
+    travel: Sequence[Sequence[int]] | np.ndarray,
+    service: Sequence[int],
+    spans: Sequence[Sequence[tuple[int, int]]],
+) -> tuple[int, int, list[int]]:
+    """(return time, total lateness, span used per client) of `route` (client indices;
+    matrix index = client + 1) leaving the depot at 0, every service as early as its spans
+    allow: the schedule the engines' time windows give the same route."""
+    t, late, prev, used = 0, 0, 0, []
+    for c in route:
+        t, j, lateness = start_in_spans(spans[c], t + int(travel[prev][c + 1]))
+        t += service[c]
+        late += lateness
+        used.append(j)
+        prev = c + 1
+    return t + int(travel[prev][0]), late, used
+
+
 @dataclass(frozen=True)
 class PeriodicResult:
     """Routes per day, per vehicle (client indices in order), and each client's days."""
@@ -259,14 +278,7 @@ class _Search:
     def schedule(self, route: Sequence[int]) -> tuple[int, int, list[int]]:
         """With spans: (return time, total lateness, span used per client) of `route`."""
         assert self.spans is not None
-        Tl, t, late, prev, used = self.Tl, 0, 0, 0, []
-        for c in route:
-            t, j, lateness = start_in_spans(self.spans[c], t + Tl[prev][c + 1])
-            t += self.s[c]
-            late += lateness
-            used.append(j)
-            prev = c + 1
-        return t + Tl[prev][0], late, used
+        return schedule_on_spans(route, self.Tl, self.s, self.spans)
 
     # --- moves ---------------------------------------------------------------------------
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
+import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from outreach_planner.optimize import vrp
-from outreach_planner.optimize.periodic import PeriodicProblem, solve_periodic, start_in_spans
+from outreach_planner.optimize.periodic import PeriodicProblem, schedule_on_spans, solve_periodic
 from outreach_planner.optimize.periodic import Settings as PeriodicSettings
 from outreach_planner.optimize.problem import (
     Missing,
@@ -49,6 +51,8 @@ PRIZE_S_PER_PERSON = 60
 # iterations. On the built-in plan, moving effort from A to the fill reached more
 # people for the same time (2,169 against 2,118 people per duty hour over seeds 0-2).
 PLACE_SHARE, FILL_FACTOR = 0.5, 2
+# Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
+MAX_PATTERNS = 2000
 # Engine iterations per unit of effort: an OR-Tools solution costs about 70 times
 # a PyVRP iteration here (see `periodic.Settings.engine_effort`).
 ENGINE_EFFORT = {"pyvrp": 1.0, "ortools": 0.05}
@@ -95,13 +99,7 @@ class _Rota:
 
     def spans_used(self, route: list[int]) -> list[int]:
         """The dwell span each visit of `route` starts in, at the earliest schedule."""
-        t, prev, used = 0, 0, []
-        for i in route:
-            t, j, _ = start_in_spans(self.spans[i], t + int(self.problem.travel_s[prev, i + 1]))
-            t += self.dwell[i + 1]
-            used.append(j)
-            prev = i + 1
-        return used
+        return schedule_on_spans(route, self.problem.travel_s, self.dwell[1:], self.spans)[2]
 
     def duration(self, route: list[int]) -> int | None:
         """Seconds from leaving the depot to returning, or None when it does not fit."""
@@ -143,9 +141,12 @@ def solve_rota(
         routes = _place_required(rota, wanted, report)
         report("placing required visits", 1, 1)
         short_reason = None
+        # The fill shares the other half of the time cap, run by run.
+        cap_at = time.perf_counter() + problem.time_cap_s / 2
         for r in range(len(rota.runs)):
             report("adding extra visits", r, len(rota.runs))
-            routes[r] = _fill_run(rota, routes, r)
+            share = (cap_at - time.perf_counter()) / (len(rota.runs) - r)
+            routes[r] = _fill_run(rota, routes, r, time_cap=max(0.05, share))
         report("adding extra visits", len(rota.runs), len(rota.runs))
 
     placed = {i: sum(route.count(i) for route in routes) for i in wanted}
@@ -216,6 +217,7 @@ def _place_required(rota: _Rota, wanted: dict[int, int], report: Progress) -> li
     run_of = {(day_of[run.day], run.vehicle - 1): q for q, run in enumerate(runs)}
     patterns = []
     for i in range(len(problem.stops)):
+        # Pins name dates, so a stop may join every vehicle of an allowed date.
         days = sorted({day_of[runs[q].day] for q in rota.allowed[i]})
         patterns.append(_patterns(days, dates, wanted.get(i, 0), rota.gap))
     pp = PeriodicProblem(
@@ -257,17 +259,35 @@ def _place_required(rota: _Rota, wanted: dict[int, int], report: Progress) -> li
 def _patterns(
     days: Sequence[int], dates: Sequence[int], count: int, gap: int
 ) -> tuple[tuple[int, ...], ...]:
-    """Every choice of `count` of `days` (indices into `dates`) `gap` dates apart."""
+    """Choices of `count` of `days` (indices into `dates`) at least `gap` dates apart.
+
+    All of them when there are at most MAX_PATTERNS choices to look at; past that
+    (a long horizon, many visits), those made by taking days greedily from each
+    starting day, either at the gap or spread evenly over the horizon. A stop
+    whose `count` the dates allow (`_most_visits`) always gets at least one.
+    """
     if count == 0:
         return ((),)
-    return tuple(
-        combo
-        for combo in itertools.combinations(days, count)
-        if all(dates[b] - dates[a] >= gap for a, b in itertools.pairwise(combo))
-    )
+    if math.comb(len(days), count) <= MAX_PATTERNS:
+        return tuple(
+            combo
+            for combo in itertools.combinations(days, count)
+            if all(dates[b] - dates[a] >= gap for a, b in itertools.pairwise(combo))
+        )
+    even = (dates[days[-1]] - dates[days[0]]) // count
+    found: set[tuple[int, ...]] = set()
+    for step in sorted({gap, max(gap, even)}):
+        for first in range(len(days)):
+            combo = [days[first]]
+            for d in days[first + 1 :]:
+                if len(combo) < count and dates[d] - dates[combo[-1]] >= step:
+                    combo.append(d)
+            if len(combo) == count:
+                found.add(tuple(combo))
+    return tuple(sorted(found))
 
 
-def _fill_run(rota: _Rota, routes: list[list[int]], r: int) -> list[int]:
+def _fill_run(rota: _Rota, routes: list[list[int]], r: int, *, time_cap: float) -> list[int]:
     """Run r with extra visits added where time allows; its required visits stay.
 
     A prize-collecting route of the engine (`vrp.solve`): the run's visits are
@@ -328,7 +348,10 @@ def _fill_run(rota: _Rota, routes: list[list[int]], r: int) -> list[int]:
         iterations=max(1, int(problem.search_effort * FILL_FACTOR * ENGINE_EFFORT[problem.engine])),
         seed=problem.seed + r,
         initial=initial,
+        time_limit=time_cap,  # a safety stop: the iterations end the search long before
     )
+    if res.seconds >= 0.98 * time_cap:
+        log.warning("run %d: filling stopped at its time cap: the plan may vary", r)
     route = [entries[k][0] for k in res.routes[0]]
     if not res.feasible or set(current) - set(route):
         # Never trade a required visit for extras; keep the run as it was.

@@ -42,7 +42,7 @@ def visit_uid(run: Run, visit: Visit, occurrence: int = 1) -> str:
 def _run_summary(run: Run, labels: Labels) -> str:
     return (
         f"{labels['run']} — {labels['vehicle']} {run.vehicle}: {len(run.visits)} "
-        f"{labels['stops'].lower()}, {run.people:,} {labels['people'].lower()}"
+        f"{labels['stops'].lower()}, {labels.count(run.people)} {labels['people'].lower()}"
     )
 
 
@@ -69,7 +69,7 @@ def render_calendar(plan: Plan, labels: Labels) -> bytes:
             f"{labels['back_depot']} {labels.time(run.back)}: {plan.settings.depot.name}",
             *(
                 f"{n}. {labels.time(v.start)}–{labels.time(v.end)} {v.stop.name} "
-                f"({v.stop.population:,} {labels['people'].lower()})"
+                f"({labels.count(v.stop.population)} {labels['people'].lower()})"
                 for n, v in enumerate(run.visits, start=1)
             ),
         ]
@@ -116,7 +116,7 @@ def _visit_event(
             f"({labels['arrival']} {labels.time(v.arrival)}, "
             f"{labels['depart']} {labels.time(v.depart)})\n"
             f"{labels['villages']}:\n{villages}\n"
-            f"{labels['people_covered']}: {s.population:,}"
+            f"{labels['people_covered']}: {labels.count(s.population)}"
         ),
     )
     return ev

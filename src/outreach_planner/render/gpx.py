@@ -55,7 +55,7 @@ def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
     gpx.description = xml_text(
         f"{labels['leave_depot']} {labels.time(run.depart)}, "
         f"{labels['back_depot']} {labels.time(run.back)}; {len(run.visits)} "
-        f"{labels['stops'].lower()}; {run.people:,} {labels['people'].lower()}"
+        f"{labels['stops'].lower()}; {labels.count(run.people)} {labels['people'].lower()}"
         + (f"\n{labels['straight_legs']}" if plan.travel_model == "straight-line" else "")
     )
     gpx.waypoints.append(
@@ -85,7 +85,7 @@ def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
                     f"{labels['broadcast']} {labels.time(v.start)}–{labels.time(v.end)}; "
                     f"{labels['depart']} {labels.time(v.depart)}\n"
                     f"{labels['villages']}: {villages}\n"
-                    f"{labels['people_covered']}: {s.population:,}"
+                    f"{labels['people_covered']}: {labels.count(s.population)}"
                 ),
                 type=xml_text(labels["stop"]),
             )

@@ -213,9 +213,9 @@ def _visit_popup(n: int, v: Visit, labels: Labels) -> str:
         f"{_esc(labels['arrival'])}: <b>{labels.time(v.arrival)}</b><br>"
         f"{_esc(labels['broadcast'])}: <b>{labels.time(v.start)}–{labels.time(v.end)}</b><br>"
         f"{_esc(labels['depart'])}: {labels.time(v.depart)}<br>"
-        f"{_esc(labels['people_covered'])}: <b>{s.population:,}</b><br>"
+        f"{_esc(labels['people_covered'])}: <b>{labels.count(s.population)}</b><br>"
         f"{_esc(labels['languages'])}: {_esc(labels.languages(s.languages))}<br>"
-        f"{_esc(labels['drive'])}: {v.leg.distance_m / 1000:.1f} {labels['km']}, "
+        f"{_esc(labels['drive'])}: {labels.km(v.leg.distance_m)} {labels['km']}, "
         f"{round(v.leg.travel_s / 60)} {labels['min']}</div>"
     )
 
@@ -233,7 +233,7 @@ def _add_road_legs(
         line = folium.PolyLine(
             [_ll(p) for p in leg.path], color=colour, weight=5, opacity=0.85
         ).add_to(layer)
-        km, minutes = f"{leg.distance_m / 1000:.1f}", round(leg.travel_s / 60)
+        km, minutes = labels.km(leg.distance_m), round(leg.travel_s / 60)
         drive = f"{km} {labels['km']}, {minutes} {labels['min']}"
         _tooltip(line, f"{ends[k]} → {ends[k + 1]}: {drive}")
         _popup(
@@ -304,6 +304,35 @@ def _notes(plan: Plan, labels: Labels) -> list[str]:
     return notes
 
 
+def _element_ids(element: Element) -> set[str]:
+    """The ids of `element` and everything under it."""
+    ids = {element._id}
+    for child in element._children.values():
+        ids |= _element_ids(child)
+    return ids
+
+
+def _render(m: folium.Map) -> bytes:
+    """The map's HTML, the same bytes for the same plan.
+
+    branca gives every element a random id (uuid4) that names its JavaScript
+    variable; renumbered in order of appearance, the page is reproducible
+    (so a re-plan that changes nothing changes no file).
+    """
+    root = m.get_root()
+    text = root.render()
+    ids = _element_ids(root)
+    renamed: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        old = match.group(0)
+        if old not in ids:
+            return old
+        return renamed.setdefault(old, f"{len(renamed) + 1:032x}")
+
+    return re.sub(r"[0-9a-f]{32}", number, text).encode("utf-8")
+
+
 def render_run_map(plan: Plan, index: int, labels: Labels) -> bytes:
     """One run: its route and numbered stops with their timetable."""
     run = plan.runs[index]
@@ -322,11 +351,11 @@ def render_run_map(plan: Plan, index: int, labels: Labels) -> bytes:
             f"{_esc(labels['leave_depot'])} {labels.time(run.depart)} · "
             f"{_esc(labels['back_depot'])} {labels.time(run.back)} · "
             f"{len(run.visits)} {_esc(labels['stops']).lower()} · "
-            f"{run.people:,} {_esc(labels['people']).lower()}",
+            f"{labels.count(run.people)} {_esc(labels['people']).lower()}",
             *_notes(plan, labels),
         ],
     )
-    return m.get_root().render().encode("utf-8")
+    return _render(m)
 
 
 def render_index_map(plan: Plan, labels: Labels) -> bytes:
@@ -342,7 +371,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
         dates = runs_of.get(s.id, [])
         popup = (
             f"<div class='op-popup'><b>{_esc(s.name)}</b><br>"
-            f"{_esc(labels['people_covered'])}: <b>{s.population:,}</b><br>"
+            f"{_esc(labels['people_covered'])}: <b>{labels.count(s.population)}</b><br>"
             f"{_esc(labels['languages'])}: {_esc(labels.languages(s.languages))}<br>"
             f"{_esc(labels['visits'])}: {len(dates)} ({', '.join(dates)})"
             + (f"<br><b>{_esc(labels['unassigned'])}</b>" if s.id in unassigned else "")
@@ -357,7 +386,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             fill_color="#f4a259" if dates else "#cccccc",
             fill_opacity=0.6,
         ).add_to(stops_layer)
-        _tooltip(circle, f"{s.name}: {s.population:,}")
+        _tooltip(circle, f"{s.name}: {labels.count(s.population)}")
         _popup(circle, popup)
     stops_layer.add_to(m)
     for i, run in enumerate(plan.runs):
@@ -371,16 +400,16 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
         _add_run(layer, plan, run, colour, labels)
         layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    summary = plan.summary()
+    people = int(plan.summary()["people_reached"])
     _legend(
         m,
         [
             f"<b>{_esc(labels['plan_title'])}</b>",
             f"{labels.date(plan.runs[0].date) if plan.runs else ''} – "
             f"{labels.date(plan.runs[-1].date) if plan.runs else ''} · "
-            f"{summary['runs']} {_esc(labels['runs']).lower()} · "
-            f"{summary['people_reached']:,} {_esc(labels['people_reached']).lower()}",
+            f"{len(plan.runs)} {_esc(labels['runs']).lower()} · "
+            f"{labels.count(people)} {_esc(labels['people_reached']).lower()}",
             *_notes(plan, labels),
         ],
     )
-    return m.get_root().render().encode("utf-8")
+    return _render(m)

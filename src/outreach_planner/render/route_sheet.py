@@ -112,8 +112,8 @@ def _summary(run: Run, labels: Labels) -> str:
         parts.append(f"{labels['lunch']} {labels.time(run.lunch[0])}–{labels.time(run.lunch[1])}")
     parts += [
         f"{len(run.visits)} {labels['stops'].lower()}",
-        f"{run.people:,} {labels['people'].lower()}",
-        f"{run.distance_m / 1000:.1f} {labels['km']}",
+        f"{labels.count(run.people)} {labels['people'].lower()}",
+        f"{labels.km(run.distance_m)} {labels['km']}",
     ]
     return " · ".join(parts)
 
@@ -338,10 +338,6 @@ _COLS = (10, 46, 48, 26, 16, 25, 23, 13, 11, 18, 41)
 _DEPOT, _VISIT, _NOTE = "depot", "visit", "note"
 
 
-def _km(leg: Leg) -> str:
-    return f"{leg.distance_m / 1000:.1f}"
-
-
 def _min(leg: Leg) -> str:
     return str(round(leg.travel_s / 60))
 
@@ -355,7 +351,10 @@ def _sheet_rows(plan: Plan, run: Run, labels: Labels) -> list[tuple[str, tuple[s
     next_legs = [*(v.leg for v in run.visits[1:]), run.leg_back] if run.visits else []
     first_leg = run.visits[0].leg if run.visits else run.leg_back
     rows: list[tuple[str, tuple[str, ...]]] = [
-        (_DEPOT, (depot, "", labels.time(run.depart), _km(first_leg), _min(first_leg)))
+        (
+            _DEPOT,
+            (depot, "", labels.time(run.depart), labels.km(first_leg.distance_m), _min(first_leg)),
+        )
     ]
     lunch_note = (
         f"{labels['lunch']} {labels.time(run.lunch[0])}–{labels.time(run.lunch[1])}"
@@ -378,9 +377,9 @@ def _sheet_rows(plan: Plan, run: Run, labels: Labels) -> list[tuple[str, tuple[s
                     labels.time(v.arrival),
                     f"{labels.time(v.start)}–{labels.time(v.end)}",
                     labels.time(v.depart),
-                    _km(nxt),
+                    labels.km(nxt.distance_m),
                     _min(nxt),
-                    f"{s.population:,}",
+                    f"{labels.count(s.population)}",
                     labels.languages(s.languages),
                 ),
             )
@@ -522,7 +521,7 @@ def _week_rows(run: Run, labels: Labels) -> list[tuple[str, ...]]:
             labels.time(v.arrival),
             f"{labels.time(v.start)}–{labels.time(v.end)}",
             pdf_text(v.stop.name),
-            f"{v.stop.population:,}",
+            f"{labels.count(v.stop.population)}",
         )
         for n, v in enumerate(run.visits, start=1)
     ]
@@ -565,7 +564,7 @@ def _run_column(pdf: _Sheet, run: Run, labels: Labels, x: float, width: float) -
         width,
         5,
         f"{labels.time(run.depart)}–{labels.time(run.back)} · "
-        f"{run.people:,} {labels['people'].lower()}",
+        f"{labels.count(run.people)} {labels['people'].lower()}",
         new_x="LMARGIN",
         new_y="NEXT",
     )
