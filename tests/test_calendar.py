@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -101,3 +102,85 @@ def test_names_from_input_stay_text(tmp_path: Path, tiny_settings: Settings) -> 
     assert summaries["S-A-3"].startswith("Thôn 3\nEND:VEVENT\nBEGIN:VEVENT")
     assert summaries["S-A-4"].startswith("Bon A; B, C \\ D")
     assert summaries["S-B-1"].startswith("Bell  rings")
+
+
+# --------------------------------------------------------------------------- updates
+
+
+def _by_uid(data: bytes) -> dict:
+    return {str(e["UID"]): e for e in _events(data)}
+
+
+def _changed_plan(plan, *, drop: int = 0, later_min: int = 0):
+    """`plan` with visit `drop` of the first run gone, or its last visit `later_min` later."""
+    run = plan.runs[0]
+    visits = list(run.visits)
+    if later_min:
+        shift = dt.timedelta(minutes=later_min)
+        last = visits[-1]
+        visits[-1] = dataclasses.replace(
+            last, arrival=last.arrival + shift, start=last.start + shift, end=last.end + shift,
+            depart=last.depart + shift,
+        )  # fmt: skip
+    else:
+        del visits[drop]
+    runs = (dataclasses.replace(run, visits=tuple(visits)), *plan.runs[1:])
+    return dataclasses.replace(plan, runs=runs)
+
+
+@pytest.fixture(scope="module")
+def tiny_plan(tiny_settings: Settings):
+    return make_plan(tiny_settings, load_inputs(tiny_settings))
+
+
+def test_replacing_a_calendar_with_the_same_plan_changes_no_byte(tiny_plan) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    assert render_calendar(tiny_plan, Labels("vi"), first) == first
+    assert b"SEQUENCE" not in first and b"CANCELLED" not in first
+
+
+def test_a_retimed_visit_gets_the_next_sequence_the_rest_none(tiny_plan) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    second = render_calendar(_changed_plan(tiny_plan, later_min=20), Labels("vi"), first)
+    moved = tiny_plan.runs[0].visits[-1]
+    changed = {uid for uid, e in _by_uid(second).items() if "SEQUENCE" in e}
+    run_uid = f"run-{tiny_plan.runs[0].date}-1@outreach-planner"
+    visit_uid = f"visit-{tiny_plan.runs[0].date}-1-{moved.stop.id}@outreach-planner"
+    assert changed == {visit_uid, run_uid}  # the run's description lists the new time
+    assert all(int(_by_uid(second)[u]["SEQUENCE"]) == 1 for u in changed)
+    # Replaced again by the same plan: nothing more changed, the sequence stays.
+    assert render_calendar(_changed_plan(tiny_plan, later_min=20), Labels("vi"), second) == second
+
+
+def test_a_dropped_visit_is_kept_as_cancelled(tiny_plan) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    gone = tiny_plan.runs[0].visits[0]
+    second = render_calendar(_changed_plan(tiny_plan, drop=0), Labels("vi"), first)
+    events = _by_uid(second)
+    uid = f"visit-{tiny_plan.runs[0].date}-1-{gone.stop.id}@outreach-planner"
+    assert str(events[uid]["STATUS"]) == "CANCELLED" and int(events[uid]["SEQUENCE"]) == 1
+    assert events[uid].decoded("DTSTART") == gone.start
+    assert len(events) == len(_by_uid(first))  # nothing else added or lost
+    # It stays cancelled, at the same sequence, on the next identical re-plan.
+    assert render_calendar(_changed_plan(tiny_plan, drop=0), Labels("vi"), second) == second
+    # Planned again, it comes back with a higher sequence.
+    third = render_calendar(tiny_plan, Labels("vi"), second)
+    assert "STATUS" not in _by_uid(third)[uid] and int(_by_uid(third)[uid]["SEQUENCE"]) == 2
+
+
+def test_events_before_the_new_plan_are_not_carried(tiny_plan, tiny_settings) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    later = make_plan(
+        tiny_settings.replace(start=tiny_plan.start + dt.timedelta(days=7)),
+        load_inputs(tiny_settings),
+    )
+    events = _by_uid(render_calendar(later, Labels("vi"), first))
+    first_day = later.start
+    assert all(e.decoded("DTSTART").date() >= first_day for e in events.values())
+
+
+@pytest.mark.parametrize("damaged", [b"", b"not a calendar", b"BEGIN:VCALENDAR\r\nBEGIN:VEV"])
+def test_a_damaged_previous_calendar_is_ignored(tiny_plan, damaged: bytes) -> None:
+    assert render_calendar(tiny_plan, Labels("vi"), damaged) == render_calendar(
+        tiny_plan, Labels("vi")
+    )

@@ -1,7 +1,11 @@
 """calendar.ics (icalendar): an event per run and one per visit, for the whole horizon.
 
 UIDs are made from the run's date and vehicle and the stop id, so importing a
-new plan updates the events of the old one instead of adding copies. Times
+new plan updates the events of the old one instead of adding copies. Given the
+calendar it replaces, an event whose time, place or text changed gets the next
+SEQUENCE (clients apply an update only when it rises), and an event of the old
+calendar that the new plan no longer has, on or after the plan's first day, is
+kept as CANCELLED so that clients remove it; past events are the old plan's. Times
 keep the plan's time zone (Asia/Ho_Chi_Minh by default) with its VTIMEZONE.
 icalendar escapes `\\`, `;`, `,` and newlines in text; other control
 characters, which RFC 5545 does not allow in text, are replaced here.
@@ -12,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from icalendar import Calendar, Event, vGeo
+from icalendar import Calendar, Component, Event, vGeo
 
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run, Visit
@@ -46,8 +50,54 @@ def _run_summary(run: Run, labels: Labels) -> str:
     )
 
 
-def render_calendar(plan: Plan, labels: Labels) -> bytes:
-    """The horizon as iCalendar bytes; the same plan always gives the same bytes."""
+# What makes two versions of an event the same to the people reading it.
+_COMPARED = ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "GEO", "STATUS")
+
+
+def _fingerprint(ev: Component) -> tuple[object, ...]:
+    return tuple(ev[key].to_ical() if key in ev else b"" for key in _COMPARED)
+
+
+def _previous_events(data: bytes | None) -> dict[str, Component]:
+    """The events of the calendar being replaced, by UID; none when it cannot be read
+    (a damaged file only loses the sequence history, never the new calendar)."""
+    if not data:
+        return {}
+    try:
+        return {str(ev["UID"]): ev for ev in Calendar.from_ical(data).walk("VEVENT") if "UID" in ev}
+    except (ValueError, KeyError, IndexError, TypeError):
+        return {}
+
+
+def _sequence(ev: Event, before: Component | None) -> None:
+    """Give `ev` the SEQUENCE that tells clients whether it changed since `before`."""
+    if before is None:
+        return
+    seq = int(before.get("SEQUENCE", 0))
+    if _fingerprint(before) != _fingerprint(ev):
+        seq += 1
+    if seq:
+        ev.add("sequence", seq)
+
+
+def _cancelled(before: Component, stamp: dt.datetime) -> Event:
+    ev = Event()
+    ev.add("uid", str(before["UID"]))
+    ev.add("dtstamp", stamp)
+    for key in ("DTSTART", "DTEND", "SUMMARY", "LOCATION"):
+        if key in before:
+            ev[key] = before[key]
+    ev.add("status", "CANCELLED")
+    _sequence(ev, before)
+    return ev
+
+
+def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -> bytes:
+    """The horizon as iCalendar bytes, replacing the calendar `previous` (its bytes) if any.
+
+    The same plan and the same previous calendar always give the same bytes.
+    """
+    before = _previous_events(previous)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -79,11 +129,18 @@ def render_calendar(plan: Plan, labels: Labels) -> bytes:
             )
         ev.add("description", ics_text("\n".join(lines)))
         ev.add("location", ics_text(plan.settings.depot.name))
-        cal.add_component(ev)
+        events = [ev]
         seen: dict[str, int] = {}
         for n, v in enumerate(run.visits, start=1):
             seen[v.stop.id] = seen.get(v.stop.id, 0) + 1
-            cal.add_component(_visit_event(run, v, n, seen[v.stop.id], stamp, labels))
+            events.append(_visit_event(run, v, n, seen[v.stop.id], stamp, labels))
+        for event in events:
+            _sequence(event, before.pop(str(event["UID"]), None))
+            cal.add_component(event)
+    for uid in sorted(before):
+        old = before[uid]
+        if "DTSTART" in old and _date(old.decoded("DTSTART")) >= plan.start:
+            cal.add_component(_cancelled(old, stamp))
     if plan.runs:
         # Only the transitions the plan's dates need: a short VTIMEZONE, same every time.
         cal.add_missing_timezones(
@@ -91,6 +148,10 @@ def render_calendar(plan: Plan, labels: Labels) -> bytes:
             last_date=plan.runs[-1].date + dt.timedelta(days=2),
         )
     return cal.to_ical()
+
+
+def _date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _visit_event(
