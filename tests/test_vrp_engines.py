@@ -14,6 +14,12 @@ DATA = Path(__file__).parent / "data" / "bench"
 ENGINES = ["pyvrp", "ortools"]
 
 
+def on_a_line(*positions: int) -> np.ndarray:
+    """Distances between points on a line; the first is the depot."""
+    pos = np.array(positions)
+    return np.abs(pos[:, None] - pos[None, :])
+
+
 @pytest.fixture(scope="module")
 def small8() -> VrpProblem:
     """Small8 in tenths: optimum 1607 (exhaustive search), three routes."""
@@ -37,8 +43,7 @@ def test_pyvrp_is_deterministic_for_a_seed_and_iteration_count(small8):
 def test_engines_respect_shifts_and_duration(engine):
     # Four clients on a line; two vehicles whose shifts do not overlap, each may serve
     # only the clients whose windows fall in its shift.
-    pos = np.array([0, 1, 2, 3, 4])
-    mat = np.abs(pos[:, None] - pos[None, :]) * 10
+    mat = on_a_line(0, 1, 2, 3, 4) * 10
     problem = VrpProblem(
         distance=mat, duration=mat, demand=(1, 1, 1, 1), service=(5, 5, 5, 5),
         capacity=10, vehicles=2,
@@ -52,8 +57,7 @@ def test_engines_respect_shifts_and_duration(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_engines_leave_out_optional_clients_not_worth_the_drive(engine):
-    pos = np.array([0, 1, 50])
-    mat = np.abs(pos[:, None] - pos[None, :])
+    mat = on_a_line(0, 1, 50)
     problem = VrpProblem(
         distance=mat, duration=mat, demand=(1, 1), service=(0, 0), capacity=5, vehicles=1,
         prize=(None, 10),  # 100 to fetch client 1, worth 10
@@ -71,8 +75,7 @@ def test_warm_start_keeps_a_good_solution(small8):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_engines_visit_exactly_one_of_a_group(engine):
     # Clients 0 and 1 are two places to serve one customer: the nearer one is taken.
-    pos = np.array([0, 2, 9, 4])
-    mat = np.abs(pos[:, None] - pos[None, :])
+    mat = on_a_line(0, 2, 9, 4)
     problem = VrpProblem(
         distance=mat, duration=mat, demand=(1, 1, 1), service=(0, 0, 0), capacity=5,
         vehicles=1, prize=(0, 0, None), groups=((0, 1),),
@@ -85,8 +88,7 @@ def test_engines_visit_exactly_one_of_a_group(engine):
 def test_engines_take_at_most_one_of_an_optional_group(engine):
     # Clients 0 and 1 are the morning and afternoon slots of one stop worth 20: one is
     # taken (the earlier window, at 2), never both, though both lie on the way.
-    pos = np.array([0, 2, 2, 4])
-    mat = np.abs(pos[:, None] - pos[None, :])
+    mat = on_a_line(0, 2, 2, 4)
     problem = VrpProblem(
         distance=mat, duration=mat, demand=(0, 0, 0), service=(1, 1, 1), capacity=0,
         vehicles=1, time_windows=((0, 3), (5, 9), (0, 20)), prize=(20, 20, None),
@@ -98,8 +100,7 @@ def test_engines_take_at_most_one_of_an_optional_group(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_engines_skip_an_optional_group_not_worth_the_drive(engine):
-    pos = np.array([0, 1, 40, 41])
-    mat = np.abs(pos[:, None] - pos[None, :])
+    mat = on_a_line(0, 1, 40, 41)
     problem = VrpProblem(
         distance=mat, duration=mat, demand=(0, 0, 0), service=(0, 0, 0), capacity=0,
         vehicles=1, prize=(None, 5, 5), optional_groups=((1, 2),),
