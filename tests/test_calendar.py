@@ -184,3 +184,39 @@ def test_a_damaged_previous_calendar_is_ignored(tiny_plan, damaged: bytes) -> No
     assert render_calendar(tiny_plan, Labels("vi"), damaged) == render_calendar(
         tiny_plan, Labels("vi")
     )
+
+
+def _with_event_lines(calendar: bytes, uid: str, lines: list[bytes]) -> bytes:
+    """`calendar` with `lines` added to the event `uid` (and that event's UID kept)."""
+    marker = b"UID:" + uid.encode() + b"\r\n"
+    assert marker in calendar
+    return calendar.replace(marker, marker + b"".join(line + b"\r\n" for line in lines))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [b"DTSTART:garbage"],  # an unreadable start
+        [b"DTSTART:20261208T070000"],  # a second start
+        [b"SEQUENCE:abc"],  # a sequence that is no number
+        [b"DTEND:garbage"],  # an unreadable end
+        [b"GEO:north;east"],  # an unreadable position
+    ],
+)
+def test_a_damaged_event_of_the_previous_calendar_costs_only_its_history(
+    tiny_plan, lines: list[bytes]
+) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    gone = tiny_plan.runs[0].visits[0]
+    uid = f"visit-{tiny_plan.runs[0].date}-1-{gone.stop.id}@outreach-planner"
+    damaged = _with_event_lines(first, uid, lines)
+    changed = _changed_plan(tiny_plan, drop=0)
+    data = render_calendar(changed, Labels("vi"), damaged)  # no exception
+    assert len(_by_uid(data)) >= len(_by_uid(render_calendar(changed, Labels("vi"))))
+
+
+def test_events_of_other_origin_are_not_cancelled(tiny_plan) -> None:
+    first = render_calendar(tiny_plan, Labels("vi"))
+    foreign = first.replace(b"@outreach-planner", b"@example.org")
+    data = render_calendar(tiny_plan, Labels("vi"), foreign)
+    assert b"example.org" not in data and b"CANCELLED" not in data

@@ -389,3 +389,37 @@ def test_patterns_of_a_long_horizon_stay_few_and_valid():
     for p in pats:
         assert len(p) == 20
         assert all(dates[b] - dates[a] >= 14 for a, b in itertools.pairwise(p))
+
+
+def test_a_shift_without_lunch_lets_a_dwell_run_through_midday():
+    # Three 2 h 40 dwells fill 07:00-17:00 only if one runs through 11:30: with no
+    # lunch (a zero-length break) nothing stops it.
+    no_lunch = Shift(7 * H, 11 * H + 30 * M, 11 * H + 30 * M, 17 * H)
+    runs = (RunSlot(MONDAY + dt.timedelta(days=1), 1, 1, no_lunch),)
+    t = np.full((4, 4), 10 * M, dtype=np.int64)
+    np.fill_diagonal(t, 0)
+    t.setflags(write=False)
+    p = RotaProblem(stops=tuple(StopDemand(160 * M, 1000, 0) for _ in range(3)), runs=runs,
+                    travel_s=t, search_effort=50)  # fmt: skip
+    res = solve_rota(p)
+    assert sorted(res.routes[0].stops) == [0, 1, 2]
+
+
+def test_a_date_short_of_a_vehicle_is_refused():
+    runs = runs_of(1, vehicles=2)[:-1]  # Friday has vehicle 1 only
+    with pytest.raises(ValueError, match="each vehicle 1..2"):
+        solve_rota(problem([StopDemand(20 * M, 100, 1)], [(1000.0, 0.0)], runs=runs))
+
+
+@pytest.mark.parametrize("min_visits", [1, 0])
+def test_ortools_plans_a_lone_stop_without_running_to_the_time_cap(caplog, min_visits):
+    # One stop with one dwell span: an OR-Tools model of one client, where guided local
+    # search has no move and would never count another solution (it hung, or spent
+    # the whole cap, before the engine switched to greedy descent there).
+    stop = StopDemand(20 * M, 100, min_visits, window=(14 * H, 17 * H))
+    p = problem([stop], [(1000.0, 0.0)], engine="ortools", time_cap_s=20.0)
+    with caplog.at_level("WARNING", logger="outreach_planner"):
+        res = solve_rota(p)
+    check_result(p, res)
+    assert all(route.stops == (0,) for route in res.routes[:1])
+    assert not [r for r in caplog.records if "time cap" in r.getMessage()]

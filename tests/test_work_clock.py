@@ -57,8 +57,17 @@ def test_start_in_spans_waits_for_the_next_span_or_reports_lateness():
     assert start_in_spans(spans, 320) == (320, 1, 20)  # late by 20
 
 
+SHIFTS = [
+    OFFICE,
+    Shift(7 * H, 11 * H + 30 * M, 11 * H + 30 * M, 17 * H),  # no lunch
+    Shift(6 * H, 6 * H, 7 * H, 15 * H),  # lunch first thing
+    Shift(7 * H, 16 * H, 17 * H, 17 * H),  # lunch at the end
+]
+
+
+@pytest.mark.parametrize("shift", SHIFTS, ids=["office", "no-lunch", "lunch-first", "lunch-last"])
 @pytest.mark.parametrize("seed", range(40))
-def test_a_route_fits_the_working_clock_exactly_when_the_timetable_accepts_it(seed):
+def test_a_route_fits_the_working_clock_exactly_when_the_timetable_accepts_it(seed, shift):
     """Random routes with dwells and windows around lunch: same verdict, same return."""
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 9))
@@ -70,15 +79,15 @@ def test_a_route_fits_the_working_clock_exactly_when_the_timetable_accepts_it(se
         if rng.random() < 0.4:
             lo = int(rng.integers(6 * H, 16 * H))
             windows[node] = (lo, lo + int(rng.integers(30 * M, 6 * H)))
-    spans = [()] + [OFFICE.dwell_spans(dwell[k], windows.get(k)) for k in range(1, n + 1)]
+    spans = [()] + [shift.dwell_spans(dwell[k], windows.get(k)) for k in range(1, n + 1)]
     route = [int(k) for k in rng.permutation(np.arange(1, n + 1))]
     # The planner's schedule of the route: clients are matrix index - 1.
     back, late, _ = schedule_on_spans([k - 1 for k in route], t, dwell[1:], spans[1:])
-    fits = late == 0 and back <= OFFICE.working_s and all(spans[k] for k in route)
-    timed = time_run(route, dwell_s=dwell, travel_s=t, shift=OFFICE, windows=windows)
+    fits = late == 0 and back <= shift.working_s and all(spans[k] for k in route)
+    timed = time_run(route, dwell_s=dwell, travel_s=t, shift=shift, windows=windows)
     assert fits == (timed is not None)
     if timed is not None:
-        assert OFFICE.work_clock(timed.return_s) == back
+        assert shift.work_clock(timed.return_s) == back
 
 
 # --------------------------------------------------------------------------- RotaProblem

@@ -729,6 +729,7 @@ class _Trajectory:
         self.gains: list[float] = []  # how much the engine takes off a repaired candidate
         # Spans would make every (day, span) an alternative: too many for the engine.
         self.relax_odds = 0.5 if pp.spans is None else 0.0
+        self.cap_at = math.inf  # when an effort-bounded search must stop, whatever is left
         self.kmax = max(2, min(12, len(search.visiting) // 8))
         n_visits = sum(pp.frequency(c) for c in search.visiting)
         self.choosy_clients = [
@@ -748,10 +749,17 @@ class _Trajectory:
             return True
         return False
 
+    def limit(self, seconds: float | None) -> float | None:
+        """`seconds`; in an effort-bounded search with a time cap, what is left of the cap,
+        so that no engine call outlasts it (OR-Tools may never reach its solution count)."""
+        if seconds is not None or self.cap_at == math.inf:
+            return seconds
+        return max(0.05, self.cap_at - time.perf_counter())
+
     def route(self, time_limit: float | None, iterations: int | None) -> None:
         """The engine's own search on every day, from the current solution."""
         routed = _engine_step(
-            self.search, self.current, engine=self.engine, time_limit=time_limit,
+            self.search, self.current, engine=self.engine, time_limit=self.limit(time_limit),
             iterations=iterations, seed=self.seed + 7919 * (self.cycles + 1),
         )  # fmt: skip
         self._take(routed, self.search.cost(routed))
@@ -816,7 +824,7 @@ class _Trajectory:
         if estimate > self.cur_cost + reach:
             return
         polished = _engine_step(
-            search, cand, engine=self.engine, time_limit=None,
+            search, cand, engine=self.engine, time_limit=self.limit(None),
             iterations=cfg.scaled(cfg.polish_iterations), seed=self.seed + self.moves,
             days=sorted(touched),
         )  # fmt: skip
@@ -843,7 +851,7 @@ class _Trajectory:
             ranked = sorted(self.choosy_clients, key=lambda c: pp.distance[c0 + 1, c + 1])
             only = set(ranked[: max(2, len(ranked) // 3)])
         seed = self.seed + 104729 * (self.cycles + 1)
-        half = None if time_limit is None else time_limit / 2
+        half = self.limit(None if time_limit is None else time_limit / 2)
         repaired = _relaxed_step(
             self.search, self.current, rng, engine=self.engine, time_limit=half,
             iterations=iterations, seed=seed, only=only,
@@ -939,6 +947,8 @@ def solve_periodic(
     # cycles to show its worth), so one start is the default.
     starts = cfg.starts or 1
     runs = [_Trajectory(search, engine, seed + 1000 * k, cfg) for k in range(starts)]
+    for r in runs:
+        r.cap_at = cap_at
     moves_done = lambda: sum(r.moves for r in runs)  # noqa: E731
 
     def frac() -> float:

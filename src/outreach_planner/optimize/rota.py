@@ -69,6 +69,13 @@ class _Rota:
         self.shift = problem.runs[0].shift
         if any(r.shift != self.shift for r in self.runs):
             raise ValueError("every run must share one shift")
+        # The periodic solver has the same vehicles every day (see `_place_required`).
+        fleet = max(r.vehicle for r in self.runs)
+        slots = {(r.day, r.vehicle) for r in self.runs}
+        if len(slots) != len(self.runs) or slots != {
+            (day, v) for day, _ in slots for v in range(1, fleet + 1)
+        }:
+            raise ValueError(f"every run date must have one run for each vehicle 1..{fleet}")
         self.dwell = (0, *(s.dwell_s for s in problem.stops))
         self.windows = {i + 1: s.window for i, s in enumerate(problem.stops) if s.window}
         self.gap = max(problem.min_gap_days, 1)

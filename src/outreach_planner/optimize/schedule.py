@@ -41,7 +41,10 @@ class TimedRun:
 
 def dwell_start(arrival: int, dwell: int, shift: Shift) -> int:
     """Earliest start >= `arrival` of a dwell of `dwell` seconds that avoids lunch."""
-    if dwell > 0 and arrival < shift.lunch_end_s and arrival + dwell > shift.lunch_start_s:
+    # A lunch of no length is no lunch: nothing to keep a dwell out of.
+    lunch = shift.lunch_end_s > shift.lunch_start_s
+    straddles = arrival < shift.lunch_end_s and arrival + dwell > shift.lunch_start_s
+    if lunch and dwell > 0 and straddles:
         return shift.lunch_end_s
     return arrival
 

@@ -90,8 +90,12 @@ def solve(
     params.first_solution_strategy = (
         strategy.PARALLEL_CHEAPEST_INSERTION if windows_bind or optional else strategy.SAVINGS
     )
+    # With one client there is no move to make: guided local search would never count
+    # another solution and run until the time limit (forever without one).
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        if n > 1
+        else routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     )
     if iterations is not None:
         params.solution_limit = max(1, iterations)

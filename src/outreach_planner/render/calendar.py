@@ -59,14 +59,41 @@ def _fingerprint(ev: Component) -> tuple[object, ...]:
 
 
 def _previous_events(data: bytes | None) -> dict[str, Component]:
-    """The events of the calendar being replaced, by UID; none when it cannot be read
-    (a damaged file only loses the sequence history, never the new calendar)."""
+    """This planner's events in the calendar being replaced, by UID.
+
+    A damaged file, or a damaged event in it, only loses the sequence history of
+    what cannot be read, never the new calendar; events of other origin (UIDs not
+    ours) are not this planner's to update or cancel.
+    """
     if not data:
         return {}
     try:
-        return {str(ev["UID"]): ev for ev in Calendar.from_ical(data).walk("VEVENT") if "UID" in ev}
+        events = Calendar.from_ical(data).walk("VEVENT")
     except (ValueError, KeyError, IndexError, TypeError):
         return {}
+    known: dict[str, Component] = {}
+    for ev in events:
+        uid = str(ev.get("UID", ""))
+        if uid.endswith(f"@{UID_DOMAIN}") and _start_date(ev) is not None:
+            try:
+                # What updating or cancelling it reads: a repeated or broken property fails.
+                int(ev.get("SEQUENCE", 0))
+                _fingerprint(ev)
+            except (AttributeError, TypeError, ValueError):
+                continue
+            known[uid] = ev
+    return known
+
+
+def _start_date(ev: Component) -> dt.date | None:
+    """The day an event starts, or None when its DTSTART is missing or unreadable."""
+    try:
+        start = ev.decoded("DTSTART")
+    except (KeyError, ValueError, TypeError):
+        return None
+    if isinstance(start, dt.datetime):
+        return start.date()
+    return start if isinstance(start, dt.date) else None
 
 
 def _sequence(ev: Event, before: Component | None) -> None:
@@ -138,9 +165,9 @@ def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -
             _sequence(event, before.pop(str(event["UID"]), None))
             cal.add_component(event)
     for uid in sorted(before):
-        old = before[uid]
-        if "DTSTART" in old and _date(old.decoded("DTSTART")) >= plan.start:
-            cal.add_component(_cancelled(old, stamp))
+        start = _start_date(before[uid])
+        if start is not None and start >= plan.start:
+            cal.add_component(_cancelled(before[uid], stamp))
     if plan.runs:
         # Only the transitions the plan's dates need: a short VTIMEZONE, same every time.
         cal.add_missing_timezones(
@@ -148,10 +175,6 @@ def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -
             last_date=plan.runs[-1].date + dt.timedelta(days=2),
         )
     return cal.to_ical()
-
-
-def _date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _visit_event(
