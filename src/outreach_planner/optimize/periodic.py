@@ -491,22 +491,32 @@ def horizon_problem(
                 entries.append((c, d, j))
                 windows.append((d * h + lo, d * h + hi))
     grouped = {k for g in groups for k in g}
-    rows = [0, *(c + 1 for c, _, _ in entries)]
-    ix = np.ix_(rows, rows)
-    problem = VrpProblem(
-        distance=np.asarray(pp.distance)[ix],
-        duration=np.asarray(pp.duration)[ix],
-        demand=tuple(pp.demand[c] for c, _, _ in entries),
-        service=tuple(pp.service[c] for c, _, _ in entries),
-        capacity=pp.capacity,
+    problem = _visits_problem(
+        pp,
+        [c for c, _, _ in entries],
         vehicles=len(chosen) * pp.vehicles,
         time_windows=tuple(windows),
         shifts=tuple((d * h, d * h + u) for d in chosen for _ in range(pp.vehicles)),
-        max_duration=pp.max_duration,
         prize=tuple(0 if k in grouped else None for k in range(len(entries))) if groups else None,
         groups=tuple(groups),
     )
     return problem, entries
+
+
+def _visits_problem(pp: PeriodicProblem, clients: Sequence[int], **rest: object) -> VrpProblem:
+    """A `VrpProblem` with one client per visit (`clients[k]` is visit k's client in `pp`),
+    taking matrices, demand, service, capacity and duration limit from `pp`."""
+    rows = [0, *(c + 1 for c in clients)]
+    ix = np.ix_(rows, rows)
+    return VrpProblem(
+        distance=np.asarray(pp.distance)[ix],
+        duration=np.asarray(pp.duration)[ix],
+        demand=tuple(pp.demand[c] for c in clients),
+        service=tuple(pp.service[c] for c in clients),
+        capacity=pp.capacity,
+        max_duration=pp.max_duration,
+        **rest,  # type: ignore[arg-type]
+    )
 
 
 def _engine_step(
@@ -609,18 +619,12 @@ def _relaxed_step(
                 entries.extend((c, d, k) for d in kth_days)
         else:
             entries.extend((c, d, -1) for d in st.days_of[c])
-    rows = [0, *(c + 1 for c, _, _ in entries)]
-    ix = np.ix_(rows, rows)
-    problem = VrpProblem(
-        distance=np.asarray(pp.distance)[ix],
-        duration=np.asarray(pp.duration)[ix],
-        demand=tuple(pp.demand[c] for c, _, _ in entries),
-        service=tuple(pp.service[c] for c, _, _ in entries),
-        capacity=pp.capacity,
+    problem = _visits_problem(
+        pp,
+        [c for c, _, _ in entries],
         vehicles=pp.days * pp.vehicles,
         time_windows=tuple((0, NO_LIMIT) if d < 0 else (d * h, d * h + u) for _, d, _ in entries),
         shifts=tuple((d * h, d * h + u) for d in range(pp.days) for _ in range(pp.vehicles)),
-        max_duration=pp.max_duration,
         prize=tuple(0 if k >= 0 else None for _, _, k in entries),
         groups=tuple(groups),
     )
