@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -128,3 +129,56 @@ def test_every_village_in_one_stop_within_the_radius(
     stops = cluster_villages(villages, radius_m=radius_m)
     assert_cover(villages, stops, radius_m)
     assert [s.id for s in stops] == sorted(s.id for s in stops)
+
+
+def _greedy_by_rescoring(villages: list[Village], radius_m: float) -> list[frozenset[str]]:
+    """The rule stated plainly: re-score every candidate each round (slow, obviously right)."""
+    ordered = sorted(villages, key=lambda v: v.id)
+    # Candidates as the module defines them: villages, and midpoints (in its local projection)
+    # of pairs close enough to share a loudspeaker.
+    proj = LocalProjection(
+        LonLat(
+            sum(v.position.lon for v in ordered) / len(ordered),
+            sum(v.position.lat for v in ordered) / len(ordered),
+        )
+    )
+    cands = [v.position for v in ordered]
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            (ax, ay), (bx, by) = proj.xy(a.position), proj.xy(b.position)
+            if math.hypot(ax - bx, ay - by) <= 2 * radius_m * 1.02:
+                cands.append(proj.lonlat((ax + bx) / 2, (ay + by) / 2))
+    reach = [
+        [k for k, v in enumerate(ordered) if geodesic_m(c, v.position) <= radius_m] for c in cands
+    ]
+    uncovered = set(range(len(ordered)))
+    groups = []
+    while uncovered:
+        best = max(
+            range(len(cands)),
+            key=lambda c: (
+                sum(ordered[k].population for k in reach[c] if k in uncovered),
+                sum(1 for k in reach[c] if k in uncovered),
+                -c,
+            ),
+        )
+        groups.append(frozenset(ordered[k].id for k in reach[best] if k in uncovered))
+        uncovered -= set(reach[best])
+    return sorted(groups, key=sorted)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_lazy_greedy_takes_the_same_stops_as_rescoring_every_round(seed: int) -> None:
+    """Dense random villages (many overlapping candidates): the same groups as the plain rule."""
+    import random
+
+    rng = random.Random(seed)
+    villages = [
+        Village(f"V{i:03d}", f"V{i}", "C", LonLat(107.55 + rng.random() * 0.012,
+                12.20 + rng.random() * 0.012), 10, rng.choice([40, 40, 90, 300]))
+        for i in range(30)
+    ]  # fmt: skip
+    stops = cluster_villages(villages, radius_m=RADIUS_M)
+    got = sorted((frozenset(v.id for v in s.villages) for s in stops), key=sorted)
+    assert got == _greedy_by_rescoring(villages, RADIUS_M)

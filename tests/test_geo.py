@@ -97,3 +97,16 @@ def test_projection_distances_match_geodesic_within_one_percent(dlon: float, dla
     proj = LocalProjection(DUC_AN)
     p = LonLat(DUC_AN.lon + dlon, DUC_AN.lat + dlat)
     assert math.hypot(*proj.xy(p)) == pytest.approx(geodesic_m(DUC_AN, p), rel=0.01)
+
+
+def test_geodesic_matrix_is_the_pairwise_geodesic() -> None:
+    """The vectorised matrix gives geopy's metres pair by pair (to well under a millimetre)."""
+    from outreach_planner.geo import geodesic_matrix_m, geodesic_to_m
+
+    points = [LonLat(107.5 + 0.013 * i, 12.1 + 0.007 * (i % 5)) for i in range(12)]
+    matrix = geodesic_matrix_m(points)
+    for i, a in enumerate(points):
+        assert matrix[i, i] == 0
+        for j, b in enumerate(points):
+            assert matrix[i, j] == pytest.approx(geodesic_m(a, b), abs=1e-3)
+    assert list(geodesic_to_m(points[3], points)) == pytest.approx(list(matrix[3]), abs=1e-6)

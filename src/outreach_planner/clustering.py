@@ -9,13 +9,14 @@ own candidate, so it always ends up as a stop of its own.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from outreach_planner.domain import Stop, Village
-from outreach_planner.geo import LocalProjection, LonLat, geodesic_m
+from outreach_planner.geo import LocalProjection, LonLat, geodesic_to_m
 
 # The projection is exact to well under 1 % across a district; the margin makes
 # sure the fast search never misses a village the exact geodesic test would keep.
@@ -42,24 +43,54 @@ def cluster_villages(villages: Sequence[Village], *, radius_m: float) -> list[St
 
     reach: list[list[int]] = []
     for cand in candidates:
-        near = tree.query_ball_point(proj.xy(cand), radius_m * _SEARCH_MARGIN)
-        reach.append(sorted(k for k in near if geodesic_m(cand, ordered[k].position) <= radius_m))
+        near = sorted(tree.query_ball_point(proj.xy(cand), radius_m * _SEARCH_MARGIN))
+        exact = geodesic_to_m(cand, [ordered[k].position for k in near])
+        reach.append([k for k, d in zip(near, exact, strict=True) if d <= radius_m])
 
-    uncovered = set(range(len(ordered)))
-    stops: list[Stop] = []
-    while uncovered:
-        best = max(
-            range(len(candidates)),
-            key=lambda c: (
-                sum(ordered[k].population for k in reach[c] if k in uncovered),
-                sum(1 for k in reach[c] if k in uncovered),
-                -c,  # ties go to the earliest candidate: deterministic
-            ),
-        )
-        members = tuple(ordered[k] for k in reach[best] if k in uncovered)
-        uncovered.difference_update(reach[best])
-        stops.append(make_stop(members, candidates[best]))
+    stops = [
+        make_stop(tuple(ordered[k] for k in members), candidates[c])
+        for c, members in _greedy_cover(reach, [v.population for v in ordered])
+    ]
     return sorted(stops, key=lambda s: s.id)
+
+
+def _greedy_cover(
+    reach: Sequence[Sequence[int]], people: Sequence[int]
+) -> list[tuple[int, list[int]]]:
+    """Candidates in the order greedy set cover takes them, with the villages each newly covers.
+
+    The best candidate reaches the most not-yet-covered people, then the most villages,
+    then comes first. A candidate's score only falls as villages get covered, so a heap of
+    stale scores is enough (lazy greedy): the top, re-scored, is the best when it still
+    beats the next stale score. The choices are exactly those of re-scoring every
+    candidate each round, in O(n log n) instead of O(n^2).
+    """
+    uncovered = [True] * len(people)
+
+    def score(c: int) -> tuple[int, int, int]:
+        newly = [k for k in reach[c] if uncovered[k]]
+        return (sum(people[k] for k in newly), len(newly), -c)
+
+    # heapq is a min-heap: store negated scores.
+    heap = [tuple(-x for x in score(c)) for c in range(len(reach))]
+    heapq.heapify(heap)
+    left = len(people)
+    chosen: list[tuple[int, list[int]]] = []
+    while left:
+        top = heapq.heappop(heap)
+        c = top[2]
+        fresh = tuple(-x for x in score(c))
+        if heap and fresh > heap[0]:
+            heapq.heappush(heap, fresh)  # worse than it was; another may now be best
+            continue
+        members = [k for k in reach[c] if uncovered[k]]
+        if not members:
+            continue
+        for k in members:
+            uncovered[k] = False
+        left -= len(members)
+        chosen.append((c, members))
+    return chosen
 
 
 def make_stop(villages: Sequence[Village], position: LonLat) -> Stop:

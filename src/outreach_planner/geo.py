@@ -7,9 +7,15 @@ Everything inside the package passes `LonLat`; conversion to folium's
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from geopy.distance import geodesic
+from pyproj import Geod
+
+# Karney's algorithm as geopy's `geodesic` uses it, vectorised in PROJ's C code.
+_WGS84 = Geod(ellps="WGS84")
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +40,36 @@ class LonLat:
 def geodesic_m(a: LonLat, b: LonLat) -> float:
     """Geodesic distance in metres on the WGS84 ellipsoid (geopy / Karney)."""
     return float(geodesic(a.as_latlon(), b.as_latlon()).meters)
+
+
+def geodesic_matrix_m(points: Sequence[LonLat]) -> np.ndarray:
+    """Pairwise geodesic metres (float64, symmetric, zero diagonal) in one vectorised call.
+
+    The same WGS84 geodesic as `geodesic_m`; a matrix of n points costs one call
+    of n (n - 1) / 2 pairs instead of as many Python calls.
+    """
+    n = len(points)
+    out = np.zeros((n, n), dtype=np.float64)
+    if n < 2:
+        return out
+    lon = np.fromiter((p.lon for p in points), dtype=np.float64, count=n)
+    lat = np.fromiter((p.lat for p in points), dtype=np.float64, count=n)
+    i, j = np.triu_indices(n, k=1)
+    _, _, dist = _WGS84.inv(lon[i], lat[i], lon[j], lat[j])
+    out[i, j] = dist
+    out[j, i] = dist
+    return out
+
+
+def geodesic_to_m(origin: LonLat, points: Sequence[LonLat]) -> np.ndarray:
+    """Geodesic metres from `origin` to each of `points`, in one vectorised call."""
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    lon = np.fromiter((p.lon for p in points), dtype=np.float64, count=n)
+    lat = np.fromiter((p.lat for p in points), dtype=np.float64, count=n)
+    _, _, dist = _WGS84.inv(np.full(n, origin.lon), np.full(n, origin.lat), lon, lat)
+    return np.asarray(dist, dtype=np.float64)
 
 
 class LocalProjection:
