@@ -106,12 +106,3 @@ def test_clients_that_share_a_side_share_their_days(choosy):
     assert res.feasible
     assert res.days_of[:3] == ((0, 2),) * 3 and res.days_of[3:] == ((1, 3),) * 3
     assert res.distance == 4 * 2 * 120
-
-
-def test_racing_starts_is_reproducible(choosy):
-    from outreach_planner.optimize.periodic import Settings
-
-    cfg = Settings(starts=2)
-    a = solve_periodic(choosy, iterations=200, seed=1, settings=cfg)
-    b = solve_periodic(choosy, iterations=200, seed=1, settings=cfg)
-    assert a.routes == b.routes and a.stats["starts"] == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -107,3 +108,23 @@ def test_engines_skip_an_optional_group_not_worth_the_drive(engine):
     )  # fmt: skip
     res = solve(problem, engine=engine, time_limit=1, iterations=100, seed=0)
     assert res.feasible and res.routes[0] == (0,)
+
+
+def test_engines_are_listed_once_from_their_modules():
+    from outreach_planner.bench import cli as bench_cli
+    from outreach_planner.optimize import engines
+
+    assert set(engines.ENGINES) == {"pyvrp", "ortools"}
+    for name, module in engines.ENGINES.items():
+        assert name == module.NAME and module.EFFORT > 0 and callable(module.solve)
+    parser = bench_cli._fill(argparse.ArgumentParser())
+    args = parser.parse_args(["pvrp", "x", "--engine", "ortools"])
+    assert args.engine == "ortools"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["pvrp", "x", "--engine", "nope"])
+    with pytest.raises(ValueError, match="unknown engine"):
+        mat = on_a_line(0, 1)
+        one = VrpProblem(
+            distance=mat, duration=mat, demand=(0,), service=(0,), capacity=0, vehicles=1
+        )
+        solve(one, engine="nope", iterations=1)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.geo import LonLat
-from outreach_planner.optimize.vrp import ENGINES
+from outreach_planner.optimize.engines import ENGINES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from outreach_planner.errors import InputError
+from outreach_planner.optimize.engines import DEFAULT, NAMES
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE = 0, 2, 3
-ENGINES = ("pyvrp", "ortools")
 # The Đắk Song comparison plans a fixed horizon, so its figures do not move with today's date.
 DAKSONG_START = dt.date(2026, 12, 7)
 
@@ -63,7 +63,7 @@ def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
             help="stop by effort instead: reproducible for a seed (PVRP: moves; "
             "Solomon: engine iterations)",
         )
-        s.add_argument("--engine", choices=ENGINES, default="pyvrp", help="routing engine")
+        s.add_argument("--engine", choices=NAMES, default=DEFAULT, help="routing engine")
         s.add_argument("--seed", type=int, default=0, help="random seed (0)")
         s.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     d = sets.add_parser(
@@ -75,7 +75,7 @@ def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--start", type=dt.date.fromisoformat, default=DAKSONG_START, metavar="YYYY-MM-DD",
         help=f"first day of the horizon (default {DAKSONG_START})",
     )  # fmt: skip
-    d.add_argument("--engine", choices=ENGINES, default="pyvrp", help="the planner's engine")
+    d.add_argument("--engine", choices=NAMES, default=DEFAULT, help="the planner's engine")
     d.add_argument("--seed", type=int, default=0, help="the planner's seed (0)")
     return p
 

@@ -5,6 +5,8 @@ Mapping: location 0 is the depot and location i + 1 client i, as in
 number of depots), which is our client index since there is one depot.
 Vehicles with the same shift become one PyVRP vehicle type; routes come back
 in our vehicle order.
+
+`_search` is `pyvrp.solve` with a complete local search over a warm start.
 """
 
 from __future__ import annotations
@@ -12,17 +14,19 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyvrp
-from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator, SolveParams
-from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from outreach_planner.optimize.vrp import NO_LIMIT, VrpProblem, VrpResult, evaluate
 
-ENGINE = "pyvrp"
+if TYPE_CHECKING:
+    import pyvrp
+    from pyvrp.stop import StoppingCriterion
+
+NAME = "pyvrp"
+# Engine iterations per unit of search effort: PyVRP's iteration is the unit.
+EFFORT = 1.0
 
 
 def _vehicle_types(problem: VrpProblem) -> list[tuple[tuple[int, int], list[int]]]:
@@ -35,6 +39,8 @@ def _vehicle_types(problem: VrpProblem) -> list[tuple[tuple[int, int], list[int]
 
 def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
     """The PyVRP ProblemData of `problem` (no coordinates: locations sit at 0, 0)."""
+    import pyvrp
+
     n = problem.num_clients
     locations = [pyvrp.Location(0.0, 0.0, name=str(i)) for i in range(n + 1)]
     all_groups = [(g, True) for g in problem.groups] + [(g, False) for g in problem.optional_groups]
@@ -81,6 +87,8 @@ def to_problem_data(problem: VrpProblem) -> pyvrp.ProblemData:
 
 
 def _stop(time_limit: float | None, iterations: int | None) -> StoppingCriterion:
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
     criteria: list[StoppingCriterion] = []
     if time_limit is not None:
         criteria.append(MaxRuntime(max(time_limit, 0.0)))
@@ -104,20 +112,21 @@ def solve(
 
     `data` may pass a ProblemData already made from `problem` by `to_problem_data`.
     """
+    import pyvrp
+
     began = time.perf_counter()
     data = data if data is not None else to_problem_data(problem)
     types = _vehicle_types(problem)
     type_of = {v: t for t, (_, members) in enumerate(types) for v in members}
-    start = None
-    if initial is not None and any(initial):
-        start = pyvrp.Solution(
-            data,
-            [pyvrp.Route(data, list(r), type_of[v]) for v, r in enumerate(initial) if r],
-        )
+    params = pyvrp.SolveParams()
     with warnings.catch_warnings():
         # A penalty at its bound only says the search struggles; the result says if it failed.
         warnings.simplefilter("ignore")
-        best = _search(data, _stop(time_limit, iterations), seed, start)
+        start = None
+        if initial is not None and any(initial):
+            routes_in = [pyvrp.Route(data, list(r), type_of[v]) for v, r in enumerate(initial) if r]
+            start = pyvrp.Solution(data, routes_in)
+        best = _search(data, _stop(time_limit, iterations), seed, start, params)
     free = {t: list(members) for t, (_, members) in enumerate(types)}
     routes: list[tuple[int, ...]] = [() for _ in range(problem.vehicles)]
     for route in best.routes():
@@ -126,7 +135,7 @@ def solve(
     return evaluate(
         problem,
         routes,
-        engine=ENGINE,
+        engine=NAME,
         seconds=time.perf_counter() - began,
         iterations=iterations or 0,
     )
@@ -137,14 +146,13 @@ def _search(
     stop: StoppingCriterion,
     seed: int,
     start: pyvrp.Solution | None,
+    params: pyvrp.SolveParams,
 ) -> pyvrp.Solution:
-    """`pyvrp.solve`, except that a warm start first gets a complete local search.
+    """`pyvrp.solve`, except that a warm start first gets a complete local search."""
+    import pyvrp
+    from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator
+    from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 
-    PyVRP's own warm start only searches around the clients each iteration
-    perturbs, so a start changed in many places (as the periodic layer makes)
-    would keep most of its flaws; one exhaustive pass fixes them first.
-    """
-    params = SolveParams()
     rng = RandomNumberGenerator(seed=seed)
     neighbours = compute_neighbours(data, params.neighbourhood)
     ls = LocalSearch(data, rng, neighbours, PerturbationManager(params.perturbation))

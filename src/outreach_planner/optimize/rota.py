@@ -27,9 +27,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from outreach_planner.optimize import vrp
-from outreach_planner.optimize.periodic import PeriodicProblem, schedule_on_spans, solve_periodic
-from outreach_planner.optimize.periodic import Settings as PeriodicSettings
+from outreach_planner.optimize import engines, vrp
+from outreach_planner.optimize.periodic import (
+    PeriodicProblem,
+    SearchSettings,
+    schedule_on_spans,
+    solve_periodic,
+)
 from outreach_planner.optimize.problem import (
     Missing,
     PreviousRoutes,
@@ -39,7 +43,7 @@ from outreach_planner.optimize.problem import (
     RunSlot,
 )
 from outreach_planner.optimize.schedule import time_run
-from outreach_planner.optimize.vrp import VrpProblem
+from outreach_planner.optimize.visits import Visit, encode
 
 log = logging.getLogger("outreach_planner")
 
@@ -53,9 +57,6 @@ PRIZE_S_PER_PERSON = 60
 PLACE_SHARE, FILL_FACTOR = 0.5, 2
 # Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
 MAX_PATTERNS = 2000
-# Engine iterations per unit of effort: an OR-Tools solution costs about 70 times
-# a PyVRP iteration here (see `periodic.Settings.engine_effort`).
-ENGINE_EFFORT = {"pyvrp": 1.0, "ortools": 0.05}
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -243,7 +244,7 @@ def _place_required(rota: _Rota, wanted: dict[int, int], report: Progress) -> li
         pp,
         engine=problem.engine,
         iterations=max(1, int(problem.search_effort * PLACE_SHARE)),
-        settings=PeriodicSettings(engine_effort=ENGINE_EFFORT[problem.engine]),
+        settings=SearchSettings(engine_effort=engines.effort(problem.engine)),
         seed=problem.seed,
         time_cap=problem.time_cap_s / 2,
         progress=report,
@@ -314,52 +315,34 @@ def _fill_run(rota: _Rota, routes: list[list[int]], r: int, *, time_cap: float) 
     ]
     if not candidates:
         return current
-    entries: list[tuple[int, int]] = []  # (stop, span)
-    windows: list[tuple[int, int]] = []
-    prize: list[int | None] = []
-    groups: list[tuple[int, ...]] = []
-    optional_groups: list[tuple[int, ...]] = []
-    for i in [*current, *candidates]:
-        required = i in current
-        members = tuple(range(len(entries), len(entries) + len(rota.spans[i])))
-        if len(members) > 1:
-            (groups if required else optional_groups).append(members)
-        for j, span in enumerate(rota.spans[i]):
-            entries.append((i, j))
-            windows.append(span)
-            worth = problem.stops[i].value * PRIZE_S_PER_PERSON
-            prize.append(None if required and len(members) == 1 else 0 if required else worth)
-    rows = [0, *(i + 1 for i, _ in entries)]
-    sub = problem.travel_s[np.ix_(rows, rows)]
+    worth = {i: problem.stops[i].value * PRIZE_S_PER_PERSON for i in candidates}
+    visits = [Visit(i, rota.spans[i]) for i in current]
+    visits += [Visit(i, rota.spans[i], prize=worth[i]) for i in candidates]
     day = rota.shift.working_s
-    vp = VrpProblem(
-        distance=sub,
-        duration=sub,
-        demand=(0,) * len(entries),
-        service=tuple(rota.dwell[i + 1] for i, _ in entries),
-        capacity=0,
+    enc = encode(
+        visits,
+        distance=problem.travel_s,
+        duration=problem.travel_s,
+        service=rota.dwell[1:],
         vehicles=1,
-        time_windows=tuple(windows),
         shifts=((0, day),),
         max_duration=day,
-        prize=tuple(prize),
-        groups=tuple(groups),
-        optional_groups=tuple(optional_groups),
     )
-    index = {e: k for k, e in enumerate(entries)}
+    # Warm start: the run as it is, each visit in the span it starts in now.
     used = rota.spans_used(current)
-    initial = [[index[(i, j)] for i, j in zip(current, used, strict=True)]] if current else None
+    initial = [[enc.client(vi, j) for vi, j in enumerate(used)]] if current else None
+    effort = problem.search_effort * FILL_FACTOR * engines.effort(problem.engine)
     res = vrp.solve(
-        vp,
+        enc.problem,
         engine=problem.engine,
-        iterations=max(1, int(problem.search_effort * FILL_FACTOR * ENGINE_EFFORT[problem.engine])),
+        iterations=max(1, int(effort)),
         seed=problem.seed + r,
         initial=initial,
         time_limit=time_cap,  # a safety stop: the iterations end the search long before
     )
     if res.seconds >= 0.98 * time_cap:
         log.warning("run %d: filling stopped at its time cap: the plan may vary", r)
-    route = [entries[k][0] for k in res.routes[0]]
+    route = [visits[vi].place for vi in enc.decode(res.routes[0])]
     if not res.feasible or set(current) - set(route):
         # Never trade a required visit for extras; keep the run as it was.
         log.warning("run %d: filling dropped a required visit; extras skipped", r)

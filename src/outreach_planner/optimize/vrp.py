@@ -5,24 +5,16 @@ Index conventions: the depot is matrix index 0 and client `i` is matrix index
 metres for the planner; the benchmark's scaled units for published instances):
 engines never round.
 
-An engine is a module with `solve(problem, *, time_limit, iterations, seed,
-initial) -> VrpResult`; `solve` here picks one by name and imports it only then,
-so a missing optional engine fails only when asked for.
+The engines are listed in `optimize/engines.py`; `solve` here picks one by name.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-
-ENGINES = {
-    "pyvrp": "outreach_planner.optimize.pyvrp_engine",
-    "ortools": "outreach_planner.optimize.vrp_ortools",
-}
 
 # "No limit" for a time value: far above any horizon yet safe to add to in int64.
 NO_LIMIT = 2**40
@@ -240,11 +232,12 @@ def solve(
     At least one stop must be given; with `iterations` alone a seed gives the same routes
     every time. `initial` (routes per vehicle) warm-starts engines that accept one.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {sorted(ENGINES)}")
+    from outreach_planner.optimize import engines  # the engines import this module
+
+    module = engines.engine(engine)
     if time_limit is None and iterations is None:
         raise ValueError("give time_limit, iterations or both")
-    module = importlib.import_module(ENGINES[engine])
-    return module.solve(
+    result: VrpResult = module.solve(
         problem, time_limit=time_limit, iterations=iterations, seed=seed, initial=initial
     )
+    return result

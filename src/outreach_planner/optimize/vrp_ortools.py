@@ -15,11 +15,12 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from outreach_planner.optimize.vrp import NO_LIMIT, VrpProblem, VrpResult, evaluate
 
-ENGINE = "ortools"
+NAME = "ortools"
+# An OR-Tools solution costs many PyVRP iterations' time (measured: README, Benchmarks).
+EFFORT = 0.05
 # Leaving a whole group out costs more than any route could.
 GROUP_PENALTY = 10**13
 
@@ -33,6 +34,8 @@ def solve(
     initial: Sequence[Sequence[int]] | None = None,
 ) -> VrpResult:
     """Solve with OR-Tools routing; `seed` is unused (the search is deterministic)."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
     del seed
     began = time.perf_counter()
     n = problem.num_clients
@@ -124,7 +127,7 @@ def solve(
     return evaluate(
         problem,
         routes,
-        engine=ENGINE,
+        engine=NAME,
         seconds=time.perf_counter() - began,
         iterations=routing.solver().Solutions() if solution is not None else 0,
     )
