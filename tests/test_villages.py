@@ -124,6 +124,15 @@ def set_geometry(geometry: object) -> Callable[[Feature], None]:
                      id="text-households"),  # not a number at all
         pytest.param(del_prop("households"), "feature 2 (id A-2)", "households", None,
                      id="missing-households"),  # no households
+        pytest.param(set_prop("population", 1_500_000_000_000), "feature 2 (id A-2)",
+                     "population", 1_500_000_000_000,
+                     id="absurd-population"),  # 1.5 x 10^12 people in a village
+        pytest.param(set_prop("households", 0), "feature 2 (id A-2)", "households", 0,
+                     id="no-households"),  # people but not one household
+        pytest.param(set_prop("population", 1), "feature 2 (id A-2)", "population", 1,
+                     id="fewer-people-than-households"),  # empty households
+        pytest.param(set_prop("placement", "guess"), "feature 2 (id A-2)", "placement",
+                     "guess", id="unknown-placement"),  # not a way the import places
         pytest.param(set_prop("commune", "Xã Z"), "feature 2 (id A-2)", "commune", "Xã Z",
                      id="unknown-commune"),  # not in communes.geojson
         pytest.param(set_prop("languages", ["vi", "fr"]), "feature 2 (id A-2)", "languages",

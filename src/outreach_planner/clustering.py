@@ -5,6 +5,10 @@ midpoints of pairs of villages that one loudspeaker could reach together; the
 candidate that reaches the most not-yet-covered people becomes a stop, until
 every village is covered. A village that no shared position reaches is its
 own candidate, so it always ends up as a stop of its own.
+
+A village still needing placement (put at its commune's centre by `villages
+import`) is a stop of its own: sharing that placeholder point says nothing
+about who hears whom.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ _SEARCH_MARGIN = 1.02
 
 def cluster_villages(villages: Sequence[Village], *, radius_m: float) -> list[Stop]:
     """Group villages into stops within `radius_m` metres; stops sorted by id."""
+    alone = [make_stop((v,), v.position) for v in villages if v.needs_placement]
+    placed = [v for v in villages if not v.needs_placement]
+    return sorted(alone + _cover(placed, radius_m), key=lambda s: s.id)
+
+
+def _cover(villages: Sequence[Village], radius_m: float) -> list[Stop]:
     if not villages:
         return []
     ordered = sorted(villages, key=lambda v: v.id)
@@ -47,11 +57,10 @@ def cluster_villages(villages: Sequence[Village], *, radius_m: float) -> list[St
         exact = geodesic_to_m(cand, [ordered[k].position for k in near])
         reach.append([k for k, d in zip(near, exact, strict=True) if d <= radius_m])
 
-    stops = [
+    return [
         make_stop(tuple(ordered[k] for k in members), candidates[c])
         for c, members in _greedy_cover(reach, [v.population for v in ordered])
     ]
-    return sorted(stops, key=lambda s: s.id)
 
 
 def _greedy_cover(

@@ -22,6 +22,13 @@ class Village:
     population: int
     languages: tuple[str, ...] = ("vi",)
     estimated: bool = False
+    # How the position was found (`villages import`): sheet, osm, geocoder, or commune
+    # (the commune's centre, a placeholder someone must move); None for a hand-made file.
+    placement: str | None = None
+
+    @property
+    def needs_placement(self) -> bool:
+        return self.placement == "commune"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,9 @@ class Commune:
     geometry: BaseGeometry
     population: int | None = None
     households: int | None = None
+    code: str | None = None  # the GSO code, e.g. "24717"
+    full_name: str | None = None  # "Thị trấn Đức An"
+    commune_2025: str | None = None  # the commune it became part of on 1 July 2025
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,13 @@ def load_inputs(settings: Settings) -> Inputs:
     assert settings.communes and settings.villages and settings.programme  # checked above
     communes = load_communes(settings.communes)
     villages = load_villages(settings.villages, communes=communes)
+    unplaced = [v for v in villages if v.needs_placement]
+    if unplaced:
+        names = "; ".join(f"{v.name} ({v.commune})" for v in unplaced[:20])
+        log.warning(
+            "%d villages stand at their commune's centre until someone places them: %s%s",
+            len(unplaced), names, "; …" if len(unplaced) > 20 else "",
+        )  # fmt: skip
     programme = load_programme(settings.programme, reading_speed_spm=settings.reading_speed_spm)
     if settings.stops is not None:
         # The planner's edited list replaces the clustering; ids stay what they wrote.

@@ -127,7 +127,8 @@ def _item(
         ok = False
     language = entry.get("language")
     if language is not None and language not in LANGUAGE_CODES:
-        problems.add(where, "language", language, f"one of {LANGUAGE_CODES} or none for all")
+        expected = f"one of {', '.join(LANGUAGE_CODES)} or none for all"
+        problems.add(where, "language", language, expected)
         ok = False
     given = [k for k in ("minutes", "text", "audio") if k in entry]
     if len(given) != 1:

@@ -56,6 +56,9 @@ def load_communes(path: Path) -> list[Commune]:
                 geometry=polygon,
                 population=_int_or_none(props.get("population_2019", props.get("population"))),
                 households=_int_or_none(props.get("households_2019", props.get("households"))),
+                code=_str_or_none(props.get("gso_code", props.get("code"))),
+                full_name=_str_or_none(props.get("name_full")),
+                commune_2025=_str_or_none(props.get("commune_2025")),
             )
         )
     if not communes and not problems.problems:
@@ -66,3 +69,9 @@ def load_communes(path: Path) -> list[Commune]:
 
 def _int_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_or_none(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None

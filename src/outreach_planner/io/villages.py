@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,15 @@ from outreach_planner.domain import Commune, Village
 from outreach_planner.errors import ProblemCollector
 from outreach_planner.geo import LonLat
 from outreach_planner.io.geojson import features, point_coordinates, read_json
+from outreach_planner.languages import CODES
 
 # A village this far (degrees, ~11 km at 12° N) outside every commune is a typo, not data.
 FAR_OUTSIDE_DEG = 0.1
-LANGUAGE_CODES = ("vi", "mnong")
+LANGUAGE_CODES = CODES
+# How `villages import` placed a village; "commune" is its commune's centre, a placeholder.
+PLACEMENTS = ("sheet", "osm", "geocoder", "commune")
+# Most people per household a village can plausibly have (Vietnam's average is under 4).
+MAX_PEOPLE_PER_HOUSEHOLD = 20
 
 
 def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[Village]:
@@ -66,11 +73,22 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
             if counts[key] is None:
                 problems.add(where, key, props.get(key), "a whole number of 0 or more")
                 ok = False
+        if ok:
+            for field, value, expected in figure_problems(
+                int(counts["households"] or 0), int(counts["population"] or 0)
+            ):
+                problems.add(where, field, value, expected)
+                ok = False
 
         languages = _languages(props.get("languages", ["vi"]))
         if languages is None:
             problems.add(where, "languages", props.get("languages"),
-                         f"a list of language codes from {LANGUAGE_CODES}")  # fmt: skip
+                         f"a list of language codes from {', '.join(LANGUAGE_CODES)}")  # fmt: skip
+            ok = False
+
+        placement = props.get("placement")
+        if placement is not None and placement not in PLACEMENTS:
+            problems.add(where, "placement", placement, f"one of {', '.join(PLACEMENTS)}")
             ok = False
 
         position = _position(feat, where, problems, area)
@@ -89,12 +107,33 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
                 population=int(counts["population"] or 0),
                 languages=languages,
                 estimated=props.get("estimated") is True,
+                placement=placement if isinstance(placement, str) else None,
             )
         )
     if not feats and not problems.problems:
         problems.add("", "features", 0, "at least one village")
     problems.raise_if_any()
     return villages
+
+
+def figure_problems(households: int, population: int) -> list[tuple[str, object, str]]:
+    """What is implausible in a village's households and people: (field, value, expected).
+
+    The one plausibility check of village figures, for the GeoJSON layer and the
+    spreadsheet import alike.
+    """
+    found: list[tuple[str, object, str]] = []
+    if households == 0:
+        found.append(("households", households, "at least 1 household"))
+    elif population > MAX_PEOPLE_PER_HOUSEHOLD * households:
+        most = MAX_PEOPLE_PER_HOUSEHOLD * households
+        found.append(("population", population,
+                      f"at most {MAX_PEOPLE_PER_HOUSEHOLD} people per household "
+                      f"({most:,} for {households:,})"))  # fmt: skip
+    elif population < households:
+        found.append(("population", population,
+                      f"at least one person per household ({households:,})"))  # fmt: skip
+    return found
 
 
 def _count(value: Any) -> int | None:
@@ -136,3 +175,12 @@ def _position(feat: Any, where: str, problems: ProblemCollector, area: Any) -> L
         problems.add(where, "coordinates", coords, hint)
         return None
     return LonLat(lon, lat)
+
+
+def villages_geojson(features: Sequence[dict[str, Any]], *, source: str) -> bytes:
+    """The villages layer as `load_villages` reads it; `estimated` on top when any figure is."""
+    data: dict[str, Any] = {"type": "FeatureCollection", "name": "villages", "source": source}
+    if any(f["properties"].get("estimated") for f in features):
+        data["estimated"] = True
+    data["features"] = list(features)
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

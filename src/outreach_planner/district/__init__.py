@@ -1,0 +1,2 @@
+"""Bring your own district: village lists from office spreadsheets and OpenStreetMap,
+commune boundaries, and the district folder a team fills in."""
