@@ -35,10 +35,13 @@ def from_mapping(**raw: Any) -> Settings:
         ("start", None),
         ("weeks", 4),
         ("weekdays", (1, 4)),  # Tuesday and Friday
-        ("work_start_s", 7 * 3600),
+        ("work_start_s", 7 * 3600 + 30 * 60),  # Lâm Đồng office hours since 1/11/2025
         ("lunch_start_s", 11 * 3600 + 30 * 60),
         ("lunch_end_s", 13 * 3600 + 30 * 60),
-        ("work_end_s", 17 * 3600),
+        ("work_end_s", 17 * 3600 + 30 * 60),
+        ("closed_dates", ()),
+        ("extra_dates", ()),
+        ("on_closed_day", "skip"),
         ("vehicles", 1),
         ("speed_kmh", 30.0),
         ("detour_factor", 1.3),

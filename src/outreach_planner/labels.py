@@ -6,7 +6,9 @@ Dates are dd/mm/yyyy and times 24-hour in both, the local format.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from outreach_planner.days_off import MovedDate, SkippedDate
 from outreach_planner.settings import WEEKDAYS, WEEKDAYS_VI
 
 LANGS = ("vi", "en")
@@ -56,6 +58,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "week_overview": "Lịch tuần",
         "page": "Trang",
         "north": "B",
+        "skipped_dates": "Không có chuyến (ngày nghỉ)",
+        "moved_dates": "Chuyến dời ngày (ngày nghỉ)",
     },
     "en": {
         "plan_title": "Mobile information team rota",
@@ -101,6 +105,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "week_overview": "Week overview",
         "page": "Page",
         "north": "N",
+        "skipped_dates": "No run (day off)",
+        "moved_dates": "Runs moved (day off)",
     },
 }
 
@@ -138,3 +144,23 @@ class Labels:
 
     def languages(self, codes: tuple[str, ...]) -> str:
         return ", ".join(self._words.get(c, c) for c in codes)
+
+    def day_changes(
+        self, skipped: Sequence[SkippedDate], moved: Sequence[MovedDate]
+    ) -> list[str]:
+        """One line for the skipped run dates and one for the moved ones, with why."""
+        lines = []
+        if skipped:
+            days = "; ".join(
+                f"{self.weekday(s.date)} {self.date(s.date)} ({s.reason.name(self.lang)})"
+                for s in skipped
+            )
+            lines.append(f"{self['skipped_dates']}: {days}")
+        if moved:
+            days = "; ".join(
+                f"{self.weekday(m.date)} {self.date(m.date)} → {self.weekday(m.to)} "
+                f"{self.date(m.to)} ({m.reason.name(self.lang)})"
+                for m in moved
+            )
+            lines.append(f"{self['moved_dates']}: {days}")
+        return lines

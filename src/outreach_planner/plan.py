@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from outreach_planner.days_off import MovedDate, SkippedDate
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.geo import LonLat
 from outreach_planner.settings import Settings
@@ -100,6 +101,8 @@ class Plan:
     programme_title: str
     travel_model: str
     roads: RoadsUsed | None = None  # set when travel_model is "roads"
+    skipped_dates: tuple[SkippedDate, ...] = ()  # usual run dates that were days off
+    moved_dates: tuple[MovedDate, ...] = ()  # ... and those whose run moved later that week
 
     def visits_of(self, stop_id: str) -> int:
         return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_planner.clustering import cluster_villages
+from outreach_planner.days_off import RunDates, days_off, run_dates
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.errors import InfeasibleError, InputError, Problem
 from outreach_planner.io.communes import load_communes
@@ -105,15 +106,46 @@ def _check_programme_fits(stops: Sequence[Stop], s: Settings) -> None:
         )
 
 
-def horizon_runs(settings: Settings, start: dt.date) -> tuple[RunSlot, ...]:
+def horizon_dates(settings: Settings, start: dt.date) -> RunDates:
+    """The run dates of the horizon: usual weekdays less days off, plus extra dates."""
+    dates = run_dates(
+        start,
+        settings.weeks,
+        settings.weekdays,
+        closed=settings.closed_dates,
+        extra=settings.extra_dates,
+        policy=settings.on_closed_day,
+    )
+    last = start + dt.timedelta(days=7 * settings.weeks - 1)
+    off = days_off(start, last, settings.closed_dates)
+    clash = [d for d in settings.extra_dates if d in off]
+    if clash:
+        raise InputError(
+            [
+                Problem("settings", "", "extra_dates", d.isoformat(),
+                        f"a date that is not a day off ({off[d].name_en})")  # fmt: skip
+                for d in clash
+            ]
+        )
+    outside = [d.isoformat() for d in settings.extra_dates if not start <= d <= last]
+    if outside:
+        log.warning("extra_dates outside the horizon %s..%s ignored: %s",
+                    start, last, ", ".join(outside))  # fmt: skip
+    return dates
+
+
+def horizon_runs(
+    settings: Settings, start: dt.date, dates: RunDates | None = None
+) -> tuple[RunSlot, ...]:
     """Every (date, vehicle) outing of the horizon, in date then vehicle order."""
+    if dates is None:
+        dates = horizon_dates(settings, start)
     shift = Shift(
         settings.work_start_s, settings.lunch_start_s, settings.lunch_end_s, settings.work_end_s
     )
     return tuple(
-        RunSlot(date=start + dt.timedelta(days=d), day=d, vehicle=v, shift=shift)
-        for d in range(settings.weeks * 7)
-        if (start + dt.timedelta(days=d)).weekday() in settings.weekdays
+        RunSlot(date=day, day=(day - start).days, vehicle=v, shift=shift)
+        for day in dates.dates
         for v in range(1, settings.vehicles + 1)
     )
 
@@ -131,14 +163,18 @@ def make_plan(
     With `previous`, keep its visits wherever they still fit (runs before
     `today` are never changed).
     """
+    today = today or dt.date.today()
     start = settings.start_date(today)
-    runs = horizon_runs(settings, start)
+    if start < today:
+        log.warning("the plan starts on %s, before today (%s)", start, today)
+    dates = horizon_dates(settings, start)
+    runs = horizon_runs(settings, start, dates)
     if not runs:
         raise InputError(
-            Problem("settings", "", "weekdays", settings.weekdays, "weekdays that give a run")
+            Problem("settings", "", "weekdays", settings.weekdays,
+                    "weekdays that give a run on a day that is not a day off")  # fmt: skip
         )
     stops = inputs.stops
-    today = today or dt.date.today()
     if previous is not None:
         stops = (*stops, *previous.removed_stops(stops, today))
     roads: RoadsUsed | None = None
@@ -192,6 +228,8 @@ def make_plan(
         programme_title=inputs.programme.title,
         travel_model=matrix.model,
         roads=roads,
+        skipped_dates=dates.skipped,
+        moved_dates=dates.moved,
     )
 
 

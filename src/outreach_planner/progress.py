@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from outreach_planner.labels import Labels
 from outreach_planner.optimize.rota import Progress as ProgressCallback
 from outreach_planner.plan import Plan
 
@@ -60,6 +61,8 @@ def print_summary(plan: Plan, written: list[Path], out: Path) -> None:
     table.add_row("people per duty hour", f"{s['people_per_duty_hour']:,.0f}")
     table.add_row("unassigned", str(s["unassigned"]))
     console.print(table)
+    for line in Labels("en").day_changes(plan.skipped_dates, plan.moved_dates):
+        console.print(line, markup=False, soft_wrap=True)
     for u in plan.unassigned:
         console.print(f"  unassigned {u.stop.id} ({u.stop.name}): {u.reason}", markup=False)
     console.print(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})", markup=False)

@@ -20,6 +20,7 @@ from outreach_planner.geo import LonLat
 from outreach_planner.optimize.engines import ENGINES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ON_CLOSED_DAY = ("skip", "next_working_day")
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 # A loudspeaker vehicle's speed by OpenStreetMap highway class, km/h (DOMAIN.md, estimates:
@@ -56,11 +57,17 @@ class Settings:
     weeks: int = 4
     # Twice a week (the district's rule); Tuesday and Friday spread the runs.
     weekdays: tuple[int, ...] = (1, 4)
-    # Đắk Nông office hours, QĐ 22/2014/QĐ-UBND: 07:00-11:30 and 13:30-17:00.
-    work_start_s: int = 7 * 3600
+    # Lâm Đồng office hours since 1 November 2025 (Đắk Song's province; DOMAIN.md):
+    # 07:30-11:30 and 13:30-17:30.
+    work_start_s: int = 7 * 3600 + 30 * 60
     lunch_start_s: int = 11 * 3600 + 30 * 60
     lunch_end_s: int = 13 * 3600 + 30 * 60
-    work_end_s: int = 17 * 3600
+    work_end_s: int = 17 * 3600 + 30 * 60
+    # Days off besides Vietnam's public holidays, runs on other days, and what a run
+    # that falls on a day off does (see days_off.py).
+    closed_dates: tuple[dt.date, ...] = ()
+    extra_dates: tuple[dt.date, ...] = ()
+    on_closed_day: str = "skip"
     vehicles: int = 1
     # Commune roads 25-35 km/h (DOMAIN.md, estimate); straight lines x 1.3 for road detours.
     speed_kmh: float = 30.0
@@ -131,6 +138,9 @@ class Settings:
                 f"{clock(self.work_start_s)}-{clock(self.lunch_start_s)}",
                 f"{clock(self.lunch_end_s)}-{clock(self.work_end_s)}",
             ],
+            "closed_dates": [d.isoformat() for d in self.closed_dates],
+            "extra_dates": [d.isoformat() for d in self.extra_dates],
+            "on_closed_day": self.on_closed_day,
             "vehicles": self.vehicles,
             "speed_kmh": self.speed_kmh,
             "detour_factor": self.detour_factor,
@@ -251,7 +261,7 @@ _KEYS = {
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
     "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s", "engine",
     "villages", "communes", "programme", "stops", "depot",
-    "roads", "road_speeds_kmh", "max_snap_m",
+    "roads", "road_speeds_kmh", "max_snap_m", "closed_dates", "extra_dates", "on_closed_day",
 }  # fmt: skip
 
 
@@ -326,6 +336,21 @@ def settings_from_mapping(
         else:
             (changes["work_start_s"], changes["lunch_start_s"],
              changes["lunch_end_s"], changes["work_end_s"]) = hours  # fmt: skip
+    for key in ("closed_dates", "extra_dates"):
+        if key in raw:
+            dates = parse_date_list(raw[key], ranges=key == "closed_dates")
+            if dates is None:
+                example = '["2027-03-08", "2027-02-03..2027-02-12"]' if key == "closed_dates" \
+                    else '["2027-03-06"]'
+                problems.add("", key, raw[key], f"a list of dates YYYY-MM-DD like {example}")
+            else:
+                changes[key] = dates
+    if "on_closed_day" in raw:
+        if raw["on_closed_day"] in ON_CLOSED_DAY:
+            changes["on_closed_day"] = raw["on_closed_day"]
+        else:
+            problems.add("", "on_closed_day", raw["on_closed_day"],
+                         " or ".join(f'"{p}"' for p in ON_CLOSED_DAY))  # fmt: skip
     if "engine" in raw:
         if isinstance(raw["engine"], str) and raw["engine"] in ENGINES:
             changes["engine"] = raw["engine"]
@@ -381,6 +406,26 @@ def parse_weekdays(value: object) -> tuple[int, ...] | None:
             return None
         days.append(matches[0])
     return tuple(sorted(days))
+
+
+def parse_date_list(value: object, *, ranges: bool = False) -> tuple[dt.date, ...] | None:
+    """Sorted distinct dates from a list of dates (and "FIRST..LAST" inclusive ranges)."""
+    if not isinstance(value, list):
+        return None
+    dates: set[dt.date] = set()
+    for item in value:
+        if ranges and isinstance(item, str) and ".." in item:
+            first, _, last = item.partition("..")
+            a, b = parse_date(first), parse_date(last)
+            if a is None or b is None or b < a or (b - a).days > 366:
+                return None
+            dates.update(a + dt.timedelta(days=d) for d in range((b - a).days + 1))
+        else:
+            day = parse_date(item)
+            if day is None:
+                return None
+            dates.add(day)
+    return tuple(sorted(dates))
 
 
 def _parse_working_hours(value: object) -> tuple[int, int, int, int] | None:
@@ -461,6 +506,12 @@ def _check(s: Settings, problems: ProblemCollector) -> None:
             problems.add("", spec.key, value, spec.expected)
     if not s.weekdays:
         problems.add("", "weekdays", [], "at least one weekday, or no run can be planned")
+    if s.on_closed_day not in ON_CLOSED_DAY:
+        problems.add("", "on_closed_day", s.on_closed_day, " or ".join(ON_CLOSED_DAY))
+    both = sorted(set(s.closed_dates) & set(s.extra_dates))
+    if both:
+        problems.add("", "extra_dates", [d.isoformat() for d in both],
+                     "dates that closed_dates does not close")  # fmt: skip
     classes = [k for k, _ in s.road_speeds_kmh]
     if sorted(classes) != sorted(k for k, _ in ROAD_SPEEDS_KMH) or not all(
         _ROAD_SPEED.accepts(v) for _, v in s.road_speeds_kmh

@@ -409,6 +409,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             f"{labels.date(plan.runs[-1].date) if plan.runs else ''} · "
             f"{len(plan.runs)} {_esc(labels['runs']).lower()} · "
             f"{labels.count(people)} {_esc(labels['people_reached']).lower()}",
+            *(_esc(line) for line in labels.day_changes(plan.skipped_dates, plan.moved_dates)),
             *_notes(plan, labels),
         ],
     )

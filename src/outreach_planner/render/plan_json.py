@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from outreach_planner.days_off import DayOff
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run
 from outreach_planner.settings import WEEKDAYS
 
@@ -26,6 +27,13 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "weeks": plan.settings.weeks,
         "summary": plan.summary(),
         "runs": [_run(r) for r in plan.runs],
+        "skipped_dates": [
+            {"date": d.date.isoformat(), **_day_off(d.reason)} for d in plan.skipped_dates
+        ],
+        "moved_dates": [
+            {"date": d.date.isoformat(), "to": d.to.isoformat(), **_day_off(d.reason)}
+            for d in plan.moved_dates
+        ],
         "stops": [
             {
                 "id": s.id,
@@ -60,6 +68,10 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         ],
         "settings": settings,
     }
+
+
+def _day_off(day: DayOff) -> dict[str, str]:
+    return {"reason": day.kind, "name_vi": day.name_vi, "name_en": day.name_en}
 
 
 def _roads(roads: RoadsUsed) -> dict[str, Any]:

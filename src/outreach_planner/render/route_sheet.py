@@ -493,13 +493,19 @@ def _timetable(pdf: _Sheet, rows: Sequence[tuple[str, tuple[str, ...]]], labels:
 # ---------------------------------------------------------------- the week overview
 
 
-def _weeks(runs: Sequence[Run]) -> list[list[Run]]:
-    """Runs grouped by ISO week (Monday to Sunday), in date order."""
-    weeks: dict[dt.date, list[Run]] = {}
+def _weeks(plan: Plan) -> list[tuple[dt.date, list[Run]]]:
+    """Runs grouped by ISO week (Monday to Sunday), in date order, with each week's Monday.
+
+    A week whose every run date was a day off is there too, without runs.
+    """
+    runs = plan.runs
+    weeks: dict[dt.date, list[Run]] = {
+        s.date - dt.timedelta(days=s.date.weekday()): [] for s in plan.skipped_dates
+    }
     for run in runs:
         monday = run.date - dt.timedelta(days=run.date.weekday())
         weeks.setdefault(monday, []).append(run)
-    return [weeks[k] for k in sorted(weeks)]
+    return [(k, weeks[k]) for k in sorted(weeks)]
 
 
 _WEEK_COLS = (10, 14, 24, 58, 16)  # No., arrival, broadcast, stop, people (mm)
@@ -595,17 +601,24 @@ def render_week_overview(plan: Plan, labels: Labels) -> bytes:
     title = f"{labels['week_overview']} — {labels['plan_title']}"
     pdf = _Sheet(plan.start, title)
     col_gap = 8.0
-    for week in _weeks(plan.runs):
-        monday = week[0].date - dt.timedelta(days=week[0].date.weekday())
+    for monday, week in _weeks(plan):
+        sunday = monday + dt.timedelta(days=6)
         heading = (
             f"{labels['week']} {labels.date(monday)} – "
-            f"{labels.date(monday + dt.timedelta(days=6))}: {pdf_text(plan.programme_title)}"
+            f"{labels.date(sunday)}: {pdf_text(plan.programme_title)}"
         )
-        for first in range(0, len(week), _PER_PAGE):
+        changes = labels.day_changes(
+            [s for s in plan.skipped_dates if monday <= s.date <= sunday],
+            [m for m in plan.moved_dates if monday <= m.date <= sunday],
+        )
+        for first in range(0, max(len(week), 1), _PER_PAGE):
             pdf.add_page()
             pdf.set_left_margin(_MARGIN_MM)
             pdf.set_font(FONT, "B", 14)
             pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", TABLE_PT)
+            for line in changes:
+                pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
             top, page = pdf.get_y(), pdf.page
             width = (pdf.epw - col_gap * (_PER_PAGE - 1)) / _PER_PAGE
@@ -622,7 +635,7 @@ def render_week_overview(plan: Plan, labels: Labels) -> bytes:
                         pdf.ln(6)
                     _run_column(pdf, run, labels, _MARGIN_MM, pdf.epw)
             pdf.set_left_margin(_MARGIN_MM)
-    if not plan.runs:
+    if pdf.page == 0:
         pdf.add_page()
     pdf.number_pages(title, labels["page"])
     return bytes(pdf.output())
