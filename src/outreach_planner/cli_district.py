@@ -39,6 +39,60 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--lang", choices=LANGS, default="vi", help="messages: vi (default) or en")
     imp.set_defaults(handler=_villages_import)
+    osm = vsub.add_parser(
+        "import-osm",
+        help="make the villages layer from the places of an OpenStreetMap extract",
+        description="Every place=village|hamlet|isolated_dwelling|neighbourhood|locality of "
+        "the extract becomes a village; people from its population tag, otherwise the "
+        "commune's census figure shared out (marked estimated).",
+    )
+    osm.add_argument("file", type=Path, metavar="FILE.osm.pbf", help="OpenStreetMap extract")
+    area = osm.add_mutually_exclusive_group()
+    area.add_argument("--bbox", metavar="W,S,E,N", help="only places inside this box")
+    area.add_argument(
+        "--communes", type=Path, metavar="F",
+        help="commune polygons: only places inside them, census figures shared out",
+    )  # fmt: skip
+    osm.add_argument("--out", type=Path, default=Path("villages.geojson"), help="output file")
+    osm.set_defaults(handler=_villages_import_osm)
+    communes = sub.add_parser("communes", help="make the commune polygons")
+    csub = communes.add_subparsers(dest="communes_command", required=True)
+    cimp = csub.add_parser(
+        "import",
+        help="commune polygons from an OpenStreetMap extract's administrative boundaries",
+    )
+    cimp.add_argument("file", type=Path, metavar="FILE.osm.pbf", help="OpenStreetMap extract")
+    cimp.add_argument(
+        "--admin-level", required=True, metavar="N",
+        help="the boundaries' admin_level (Vietnam before 2025: 8 for communes)",
+    )  # fmt: skip
+    cimp.add_argument("--out", type=Path, default=Path("communes.geojson"), help="output file")
+    cimp.set_defaults(handler=_communes_import)
+    # add_init_command(sub)
+
+
+def add_init_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "init",
+        help="make a district folder to fill in: settings, programme, village list template",
+        description="Write settings.toml, programme.toml, villages-template.xlsx and "
+        "HUONG-DAN.txt (what to fill in, in Vietnamese) into DIR.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="the district folder (made if needed)")
+    p.add_argument("--name", default="", help="the district's name (settings: district)")
+    p.add_argument("--force", action="store_true", help="replace files already there")
+    p.set_defaults(handler=_init)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from outreach_planner.district.folder import GUIDE, init_folder
+
+    name = args.name or args.dir.resolve().name
+    written = init_folder(args.dir, name=name, force=args.force)
+    for path in written:
+        print(f"  {path}")
+    print(f"Đã tạo thư mục {args.dir}: đọc {args.dir / GUIDE} để biết cần điền gì.")
+    return EXIT_OK
 
 
 def _geocode_cache() -> Path:
@@ -74,4 +128,62 @@ def _villages_import(args: argparse.Namespace) -> int:
     for line in summary(result, lang=args.lang):
         print(line)
     print(("Đã ghi " if args.lang == "vi" else "Wrote ") + str(args.out))
+    return EXIT_OK
+
+
+def _villages_import_osm(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from outreach_planner.district.osm_import import osm_source, villages_from_osm
+    from outreach_planner.io.atomic import write_atomic
+    from outreach_planner.io.communes import load_communes
+    from outreach_planner.io.villages import load_villages, villages_geojson
+    from outreach_planner.labels import Labels
+    from outreach_planner.roads.cache import parse_bbox
+
+    bbox = parse_bbox(args.bbox, source="command line", field="--bbox") if args.bbox else None
+    communes = load_communes(args.communes) if args.communes is not None else None
+    made = villages_from_osm(args.file, bbox=bbox, communes=communes)
+    for line in made.dropped:
+        print(f"  bỏ qua {line}")
+    write_atomic(args.out, villages_geojson(made.features, source=osm_source(args.file)))
+    try:
+        load_villages(args.out, communes=communes)
+    except InputError:
+        args.out.unlink()
+        raise
+    props = [f["properties"] for f in made.features]
+    shared = sum("population" in p["estimated_fields"] for p in props)
+    n = Labels("vi").count
+    print(f"{len(props)} thôn từ OpenStreetMap ở {len(Counter(p['commune'] for p in props))} xã: "
+          f"{n(sum(p['households'] for p in props))} hộ, {n(sum(p['population'] for p in props))} "
+          f"người ({len(props) - shared} theo thẻ population, {shared} chia từ số dân của xã, "
+          "ước tính)")  # fmt: skip
+    print(f"Đã ghi {args.out} (© OpenStreetMap contributors, ODbL 1.0)")
+    return EXIT_OK
+
+
+def _communes_import(args: argparse.Namespace) -> int:
+    from outreach_planner.district.osm_import import communes_from_osm, osm_source
+    from outreach_planner.errors import Problem
+    from outreach_planner.io.atomic import write_atomic
+    from outreach_planner.io.communes import communes_geojson, load_communes
+
+    try:
+        level = int(args.admin_level)
+    except ValueError:
+        level = -1
+    if not 1 <= level <= 12:
+        raise InputError(
+            Problem("command line", "", "--admin-level", args.admin_level, "a whole number 1-12")
+        )
+    features = communes_from_osm(args.file, admin_level=level)
+    write_atomic(args.out, communes_geojson(features, source=osm_source(args.file)))
+    try:
+        communes = load_communes(args.out)
+    except InputError:
+        args.out.unlink()
+        raise
+    print(f"{len(communes)} xã: {', '.join(c.name for c in communes)}")
+    print(f"Đã ghi {args.out} (© OpenStreetMap contributors, ODbL 1.0)")
     return EXIT_OK

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
@@ -75,3 +78,10 @@ def _str_or_none(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def communes_geojson(features: Sequence[dict[str, Any]], *, source: str) -> bytes:
+    """Commune polygons as `load_communes` reads them."""
+    data = {"type": "FeatureCollection", "name": "communes", "source": source,
+            "features": list(features)}  # fmt: skip
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
