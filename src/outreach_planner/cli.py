@@ -24,6 +24,7 @@ from outreach_planner.cli_stops import add_commands as add_stop_commands
 from outreach_planner.errors import InfeasibleError, InputError
 from outreach_planner.labels import LANGS
 from outreach_planner.settings import Settings, load_settings, settings_from_mapping
+from outreach_planner.web.server import add_command as add_serve_command
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 log = logging.getLogger("outreach_planner")
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     add_stop_commands(sub)
     add_district_commands(sub)
     add_bench_command(sub)
+    add_serve_command(sub)
     return p
 
 

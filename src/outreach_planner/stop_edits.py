@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from outreach_planner.builtin import data_dir
@@ -76,12 +76,18 @@ def init_stops(settings: Settings, path: Path, *, force: bool = False) -> list[S
     """Write the stops made from the villages; never overwrite a planner's file unasked."""
     if path.exists() and not force:
         raise _refuse("file", str(path), "a new file (it exists: --force replaces it)")
-    stops = [
+    stops = initial_stops(settings)
+    write_stops(path, stops)
+    return stops
+
+
+def initial_stops(settings: Settings) -> list[Stop]:
+    """The stops made from the villages, as `stops init` writes them and `plan` uses them
+    when there is no stop list."""
+    return [
         dataclasses.replace(s, min_visits=settings.min_visits)
         for s in cluster_villages(_villages(settings), radius_m=settings.audible_radius_m)
     ]
-    write_stops(path, stops)
-    return stops
 
 
 def check_pins(settings: Settings, weekdays: Sequence[int], dates: Sequence[dt.date]) -> None:
@@ -233,16 +239,26 @@ def pin_stop(
 
 def set_field(stops_list: StopList, stop_id: str, field: str, value: str) -> Stop:
     """Set one cell of a stop's row, validated like a hand edit."""
-    if field not in EDITABLE:
-        raise _refuse("field", field, f"one of {', '.join(EDITABLE)}")
+    return set_fields(stops_list, stop_id, {field: value})
+
+
+def set_fields(stops_list: StopList, stop_id: str, cells: Mapping[str, str]) -> Stop:
+    """Set several cells of a stop's row at once: every problem of every cell is reported
+    together, and nothing is written unless all of them are valid."""
+    unknown = [f for f in cells if f not in EDITABLE]
+    if unknown:
+        raise InputError(
+            [Problem("command line", "", f, f, f"one of {', '.join(EDITABLE)}") for f in unknown]
+        )
     rows = read_rows(stops_list.path)
     matches = [row for row in rows if row.get("id") == stop_id]
     if not matches:
         stops_list.find(stops_list._parse(rows), stop_id)  # raises the "no such id" error
-    matches[0][field] = value.strip()
+    for field, value in cells.items():
+        matches[0][field] = value.strip()
     stops = stops_list._parse(rows)
     stop = stops_list.find(stops, stop_id)
-    if field in ("pin_weekdays", "pin_dates"):
+    if {"pin_weekdays", "pin_dates"} & set(cells):
         check_pins(stops_list.settings, stop.pin_weekdays, stop.pin_dates)
     stops_list.save(stops)
     return stop

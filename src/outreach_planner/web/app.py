@@ -1,0 +1,281 @@
+"""The HTTP API and the page (documented in docs/api.md): routes over `Workspace`,
+`stop_edits` and `retime`, nothing more.
+
+Writes need the session's CSRF token (header X-CSRF-Token) and are refused from a
+foreign Origin; served on a shared network, every request also needs the access
+cookie given for the printed access code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from outreach_planner.errors import InputError
+from outreach_planner.web.jobs import JobRunner
+from outreach_planner.web.workspace import Busy, StaleVersion, Workspace, cells_from_json
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+ACCESS_COOKIE = "outreach_access"
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def problems(exc: InputError) -> JSONResponse:
+    """422 with one entry per problem: the page shows each next to its field."""
+    return JSONResponse(
+        {
+            "error": "the edit was refused; nothing was changed",
+            "problems": [
+                {
+                    "field": p.field,
+                    "value": _jsonable(p.value),
+                    "expected": p.expected,
+                    "message": str(p),
+                }
+                for p in exc.problems
+            ],  # fmt: skip
+        },
+        status_code=422,
+    )
+
+
+def _jsonable(value: object) -> object:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+class Guard:
+    """CSRF token, Origin check and (on a shared network) the access code."""
+
+    def __init__(self, access_code: str | None):
+        self.csrf = secrets.token_urlsafe(24)
+        self.access_code = access_code
+        self.access_token = secrets.token_urlsafe(24)
+
+    def refuse(self, request: Request) -> Response | None:
+        path = request.url.path
+        if self.access_code is not None and (path.startswith(("/api/", "/files/"))):
+            cookie = request.cookies.get(ACCESS_COOKIE, "")
+            if path != "/api/login" and not hmac.compare_digest(cookie, self.access_token):
+                return error(401, "the access code is needed", access_required=True)
+        if request.method in WRITE_METHODS:
+            origin = request.headers.get("origin")
+            own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+            if origin is not None and origin != own:
+                return error(403, f"writes from another site ({origin}) are refused")
+            if path == "/api/login":
+                return None
+            token = request.headers.get("x-csrf-token", "")
+            if not hmac.compare_digest(token, self.csrf):
+                return error(403, "the X-CSRF-Token header is missing or wrong (GET /api/session)")
+        return None
+
+
+def create_app(ws: Workspace, *, access_code: str | None = None,
+               allowed_hosts: list[str] | None = None) -> Starlette:  # fmt: skip
+    """The ASGI app for one working folder. `allowed_hosts` None: loopback names only."""
+    guard = Guard(access_code)
+    jobs = JobRunner()
+    static = Path(str(resources.files("outreach_planner") / "web" / "static"))
+    leaflet = Path(str(resources.files("outreach_planner") / "render" / "assets" / "leaflet-1.9.3"))
+
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            refused = guard.refuse(request)
+            if refused is not None:
+                return refused
+            try:
+                return await handler(request)
+            except InputError as exc:
+                return problems(exc)
+            except StaleVersion as exc:
+                return error(
+                    409,
+                    "the stop list changed since you loaded it (another tab or the command "
+                    "line); reload to see the changes",
+                    version=str(exc),
+                )
+            except Busy as exc:
+                return error(423, f"a re-plan is running ({exc}); edit again when it ends")
+
+        return run
+
+    async def body(request: Request) -> dict[str, Any]:
+        try:
+            data = await request.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            from outreach_planner.errors import Problem
+
+            raise InputError(Problem("request", "", "body", None, "a JSON object"))
+        return data
+
+    def if_match(request: Request) -> str | None:
+        value = request.headers.get("if-match")
+        return value.strip().strip('"') if value else None
+
+    async def edit(request: Request, change: Callable[..., Any]) -> Response:
+        version = if_match(request)
+        if version is None:
+            return error(428, "the If-Match header with the stop list's version is required")
+        result, new_version = await run_in_threadpool(ws.edit, version, change)
+        return JSONResponse({"version": new_version, **result})
+
+    async def index(request: Request) -> Response:
+        return FileResponse(static / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def session(request: Request) -> Response:
+        return JSONResponse({"csrf": guard.csrf, "folder": str(ws.folder),
+                             "replan_running": jobs.running() is not None})  # fmt: skip
+
+    async def login(request: Request) -> Response:
+        data = await body(request)
+        code = str(data.get("code", ""))
+        if guard.access_code is None or not hmac.compare_digest(code, guard.access_code):
+            return error(401, "wrong access code", access_required=True)
+        response = JSONResponse({"ok": True})
+        response.set_cookie(ACCESS_COOKIE, guard.access_token, httponly=True, samesite="strict")
+        return response
+
+    async def settings(request: Request) -> Response:
+        return JSONResponse(ws.settings_json())
+
+    async def communes(request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(ws.communes_json))
+
+    async def list_stops(request: Request) -> Response:
+        data = await run_in_threadpool(ws.stops_json)
+        return JSONResponse(data, headers={"ETag": f'"{data["version"]}"'})
+
+    async def patch_stop(request: Request) -> Response:
+        from outreach_planner.stop_edits import set_fields
+
+        stop_id = request.path_params["stop_id"]
+        cells = cells_from_json(await body(request))
+
+        def change(stops_list: Any) -> dict[str, Any]:
+            stop = set_fields(stops_list, stop_id, cells)
+            warnings = ws.far_village_warnings(stop) if {"lon", "lat"} & set(cells) else []
+            return {"id": stop.id, "warnings": warnings}
+
+        return await edit(request, change)
+
+    async def add_stop(request: Request) -> Response:
+        from outreach_planner.stop_edits import add_stop as add
+        from outreach_planner.web.workspace import new_stop_args
+
+        kwargs = new_stop_args(await body(request))
+        return await edit(request, lambda sl: {"id": add(sl, **kwargs).id})
+
+    async def delete_stop(request: Request) -> Response:
+        from outreach_planner.stop_edits import remove_stop
+
+        stop_id = request.path_params["stop_id"]
+        return await edit(request, lambda sl: {"id": remove_stop(sl, stop_id).id})
+
+    async def merge(request: Request) -> Response:
+        from outreach_planner.stop_edits import merge_stops
+
+        other = str((await body(request)).get("other", ""))
+        stop_id = request.path_params["stop_id"]
+        return await edit(request, lambda sl: {"id": merge_stops(sl, stop_id, other).id})
+
+    async def split(request: Request) -> Response:
+        from outreach_planner.stop_edits import split_stop
+
+        stop_id = request.path_params["stop_id"]
+        return await edit(request, lambda sl: {"ids": [s.id for s in split_stop(sl, stop_id)]})
+
+    async def start_plan(request: Request) -> Response:
+        from outreach_planner.web.replan import replan
+
+        fresh = (await body(request)).get("fresh", False) is True
+        ws.begin_replan("re-plan")
+        job = jobs.start(lambda progress: replan(ws, progress, fresh=fresh), on_end=ws.end_replan)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def get_plan(request: Request) -> Response:
+        plan = await run_in_threadpool(ws.plan_json)
+        if plan is None:
+            return error(404, "no plan yet: re-plan to make one")
+        return JSONResponse(plan)
+
+    async def get_job(request: Request) -> Response:
+        job = jobs.get(request.path_params["job_id"])
+        return error(404, "no such job") if job is None else JSONResponse(job.to_json())
+
+    async def cancel_job(request: Request) -> Response:
+        job = jobs.cancel(request.path_params["job_id"])
+        return error(404, "no such job") if job is None else JSONResponse(job.to_json())
+
+    async def timing(request: Request) -> Response:
+        from outreach_planner.web.timing import run_timing
+
+        date = dt.date.fromisoformat(request.path_params["date"]) if re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}", request.path_params["date"]) else None  # fmt: skip
+        vehicle = int(request.path_params.get("vehicle", "1"))
+        if (date is None or date.weekday() not in ws.settings.weekdays
+                or not 1 <= vehicle <= ws.settings.vehicles):  # fmt: skip
+            return error(404, "no such run: a run day and a vehicle of the settings")
+        data = await body(request)
+        return JSONResponse(await run_in_threadpool(run_timing, ws, date, vehicle, data))
+
+    async def files(request: Request) -> Response:
+        name = request.path_params["name"]
+        # One plain file name of the output folder: no separator, no '..', no hidden file.
+        if not _FILE_NAME.match(name) or ".." in name:
+            return error(404, "no such file")
+        path = ws.out / name
+        if not path.is_file() or path.resolve().parent != ws.out.resolve():
+            return error(404, "no such file")
+        return FileResponse(path)
+
+    routes = [
+        Route("/", index),
+        Route("/api/session", guarded(session)),
+        Route("/api/login", guarded(login), methods=["POST"]),
+        Route("/api/settings", guarded(settings)),
+        Route("/api/communes", guarded(communes)),
+        Route("/api/stops", guarded(list_stops)),
+        Route("/api/stops", guarded(add_stop), methods=["POST"]),
+        Route("/api/stops/{stop_id}", guarded(patch_stop), methods=["PATCH"]),
+        Route("/api/stops/{stop_id}", guarded(delete_stop), methods=["DELETE"]),
+        Route("/api/stops/{stop_id}/merge", guarded(merge), methods=["POST"]),
+        Route("/api/stops/{stop_id}/split", guarded(split), methods=["POST"]),
+        Route("/api/plan", guarded(get_plan)),
+        Route("/api/plan", guarded(start_plan), methods=["POST"]),
+        Route("/api/jobs/{job_id}", guarded(get_job)),
+        Route("/api/jobs/{job_id}", guarded(cancel_job), methods=["DELETE"]),
+        Route("/api/runs/{date}/timing", guarded(timing), methods=["POST"]),
+        Route("/api/runs/{date}/{vehicle:int}/timing", guarded(timing), methods=["POST"]),
+        Route("/files/{name:path}", guarded(files)),
+        Mount("/static/leaflet", StaticFiles(directory=leaflet)),
+        Mount("/static", StaticFiles(directory=static)),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.jobs = jobs
+    app.state.guard = guard
+    return app

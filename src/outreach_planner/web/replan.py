@@ -1,0 +1,81 @@
+"""A re-plan from the page: what `outreach-planner plan` does in the working folder, and
+the change from the previous plan as data the page words in its language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outreach_planner.web.jobs import ProgressCallback
+from outreach_planner.web.workspace import Workspace
+
+
+def replan(ws: Workspace, progress: ProgressCallback, *, fresh: bool) -> dict[str, Any]:
+    """Plan as `plan` does (keeping the previous plan unless `fresh`), write the outputs,
+    and return {"diff", "summary"}."""
+    from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
+    from outreach_planner.outputs import write_outputs
+    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.render.plan_json import plan_to_json
+
+    settings = ws.planning_settings()
+    previous_path = ws.out / "plan.json"
+    old_json = ws.plan_json()
+    previous = None
+    if not fresh and previous_path.is_file():
+        previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
+    progress("reading the inputs", 0, 1)
+    inputs = load_inputs(settings)
+    plan = make_plan(settings, inputs, progress=progress, previous=previous)
+    # The last chance to cancel: after this the outputs are replaced.
+    progress("writing the outputs", 0, 1)
+    write_outputs(plan, ws.out)
+    new_json = plan_to_json(plan)
+    progress("writing the outputs", 1, 1)
+    return {"diff": plan_change(old_json, new_json), "summary": new_json["summary"]}
+
+
+def plan_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """The diff of `plan_diff` with stop names, and the change in people reached."""
+    from outreach_planner.plan_diff import diff_plans
+
+    if old is None:
+        return {"first_plan": True, "runs": [], "people_reached": _people(None, new)}
+    names = {s["id"]: s["name"] for s in old.get("stops", [])}
+    names.update({s["id"]: s["name"] for s in new.get("stops", [])})
+
+    def stop(sid: str) -> dict[str, str]:
+        return {"id": sid, "name": names.get(sid, sid)}
+
+    d = diff_plans(old, new)
+    runs = [
+        {
+            "run": c.run_id,
+            "added": [stop(s) for s in c.added],
+            "removed": [stop(s) for s in c.removed],
+            "moved_in": [{**stop(s), "from": r} for s, r in c.moved_in],
+            "moved_out": [{**stop(s), "to": r} for s, r in c.moved_out],
+            "retimed": [{**stop(s), "old": a, "new": b} for s, a, b in c.retimed],
+        }
+        for c in d.runs
+        if not c.empty
+    ]
+    return {
+        "first_plan": False,
+        "runs": runs,
+        "kept": d.kept,
+        "comparable": d.comparable,
+        "kept_pct": round(d.kept_pct, 1),
+        "people_reached": _people(old, new),
+    }
+
+
+def _people(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, int | None]:
+    def get(plan: dict[str, Any] | None, key: str) -> int | None:
+        return None if plan is None else plan.get("summary", {}).get(key)
+
+    return {
+        "old": get(old, "people_reached"),
+        "new": get(new, "people_reached"),
+        "distinct_old": get(old, "distinct_people_reached"),
+        "distinct_new": get(new, "distinct_people_reached"),
+    }
