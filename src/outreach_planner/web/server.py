@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import secrets
 import sys
 import threading
@@ -67,10 +68,9 @@ def serve(args: argparse.Namespace) -> int:
             webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
-    try:
+    # uvicorn shuts down cleanly, then re-raises Ctrl-C: for `serve`, the normal way out.
+    with contextlib.suppress(KeyboardInterrupt):
         server.run()
-    except KeyboardInterrupt:
-        pass  # uvicorn has shut down cleanly and re-raises Ctrl-C: for `serve`, the way out
     if not server.started:
         print(f"error: could not listen on {args.host}:{args.port} (in use? try --port 0)",
               file=sys.stderr)  # fmt: skip
