@@ -385,3 +385,80 @@ def test_written_workbook_round_trip(tmp_path: Path) -> None:
     [f] = result.features
     assert (f["properties"]["households"], f["properties"]["population"]) == (1200, 4800)
     assert f["properties"]["languages"] == ["vi", "mnong"]
+
+
+AREA = "Huyện Đắk Song, Tỉnh Đắk Nông"
+
+
+def test_official_units_agree_with_the_communes_file() -> None:
+    """The offline list gives each Đắk Song unit the GSO code and 2025 commune of the
+    communes file (which came from the census and sapnhap.bando.com.vn)."""
+    from outreach_planner.district.admin_units import official_commune
+
+    for c in load_communes(COMMUNES):
+        official = official_commune(c.full_name or c.name, AREA)
+        assert official is not None, c.name
+        assert (official.code, official.name_2025) == (c.code, c.commune_2025)
+    assert official_commune("Xã Không Có", AREA) is None
+
+
+def test_area_gives_codes_and_2025_communes_without_polygons(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "list.csv", [
+        HEADER, GOOD, ["Thuan Ha", "Thôn 2", 10, 40, 12.26, 107.5]])  # fmt: skip
+    result = import_villages(path, ImportOptions(area=AREA))
+    assert not result.problems
+    props = [f["properties"] for f in result.features]
+    assert [(p["id"], p["commune"], p["commune_2025"]) for p in props] == [
+        ("24721-thon-1", "Nam Bình", "Xã Đức An"),
+        ("24722-thon-2", "Thuận Hà", "Xã Thuận Hạnh"),
+    ]
+
+
+def test_area_refuses_a_commune_not_in_the_official_list(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "list.csv", [HEADER, ["Nam Bìnhh", "Thôn 2", 10, 40]])
+    result = import_villages(path, ImportOptions(area=AREA))
+    [problem] = result.problems
+    assert (problem.where, problem.field, problem.value) == ("row 2", "commune", "Nam Bìnhh")
+    assert "official list" in problem.expected
+
+
+def test_2025_sheet_with_former_communes(tmp_path: Path) -> None:
+    """A list kept after the merger: the new commune, and the former one each village was in."""
+    path = _write_csv(tmp_path / "list.csv", [
+        ["Xã (sau sáp nhập)", "Xã cũ (trước sáp nhập)", "Thôn", "Số hộ", "Số khẩu"],
+        ["Xã Đức An", "Nam Bình", "Thôn 1", 10, 40],
+        ["Xã Đức An", "Đắk N'Drung", "Thôn 1", 10, 40],
+        ["Xã Đức An", "xã Nam Binh", "Thôn I", 10, 40],
+    ])  # fmt: skip
+    result = import_villages(path, ImportOptions(load_communes(COMMUNES)))
+    [problem] = result.problems  # the third row repeats the first: same name, same former
+    assert problem.where == "row 4" and "by row 2" in problem.expected
+    good = _write_csv(tmp_path / "good.csv", [
+        ["Xã (sau sáp nhập)", "Xã cũ (trước sáp nhập)", "Thôn", "Số hộ", "Số khẩu"],
+        ["Xã Đức An", "Nam Bình", "Thôn 1", 10, 40],
+        ["Xã Đức An", "Đắk N'Drung", "Thôn 1", 10, 40],
+    ])  # fmt: skip
+    out = tmp_path / "v.geojson"
+    assert run(str(good), "--communes", str(COMMUNES), "--out", str(out)) == 0
+    villages = load_villages(out, communes=load_communes(COMMUNES))
+    assert [(v.id, v.commune, v.commune_2025) for v in villages] == [
+        ("24721-thon-1", "Nam Bình", "Xã Đức An"),
+        ("24727-thon-1", "Đắk N'Drung", "Xã Đức An"),
+    ]
+
+
+def test_run_map_shows_the_2025_commune(tmp_path: Path, tiny_settings: Any) -> None:
+    from outreach_planner.labels import Labels
+    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.render.maps import render_run_map
+
+    data = json.loads(Path(tiny_settings.villages).read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["commune_2025"] = "Xã Mới"
+    path = tmp_path / "villages.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    settings = tiny_settings.replace(villages=path)
+    plan = make_plan(settings, load_inputs(settings))
+    page = render_run_map(plan, 0, Labels("vi")).decode("utf-8")
+    visited = plan.runs[0].visits[0].stop.villages[0]
+    assert f"{visited.commune} → Xã Mới" in page

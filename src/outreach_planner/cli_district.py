@@ -33,6 +33,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="ask Nominatim for villages still unplaced (1 request/s, answers cached)",
     )  # fmt: skip
     imp.add_argument("--geocode-cache", type=Path, metavar="F", help="geocoder answers file")
+    imp.add_argument(
+        "--area", metavar="TEXT",
+        help='district and province before 2025, e.g. "Huyện Đắk Song, Tỉnh Đắk Nông": '
+        "official commune codes and the 2025 commune of each, from the offline list",
+    )  # fmt: skip
     imp.add_argument("--out", type=Path, default=Path("villages.geojson"), help="output file")
     imp.add_argument(
         "--estimated", action="store_true", help="every figure of the sheet is an estimate"
@@ -112,7 +117,7 @@ def _villages_import(args: argparse.Namespace) -> int:
     communes = load_communes(args.communes) if args.communes is not None else None
     places = read_osm_areas(args.places)[0] if args.places is not None else None
     geocoder = CachedGeocoder(args.geocode_cache or _geocode_cache()) if args.online else None
-    options = ImportOptions(communes, places, geocoder, args.estimated)
+    options = ImportOptions(communes, places, geocoder, args.estimated, args.area)
     result = import_villages(args.file, options)
     for line in understood(result, lang=args.lang):
         print(line)

@@ -25,6 +25,7 @@ class Village:
     # How the position was found (`villages import`): sheet, osm, geocoder, or commune
     # (the commune's centre, a placeholder someone must move); None for a hand-made file.
     placement: str | None = None
+    commune_2025: str | None = None  # the commune it is part of since 1 July 2025
 
     @property
     def needs_placement(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from shapely.geometry import MultiPoint
 from shapely.ops import unary_union
 
+from outreach_planner.district.admin_units import official_commune
 from outreach_planner.district.layout import Layout, find_layout
 from outreach_planner.district.names import commune_key, slug, village_key
 from outreach_planner.district.osm_places import OsmPlace
@@ -43,6 +44,9 @@ class ImportOptions:
     places: Sequence[OsmPlace] | None = None  # an extract's places, to place villages by name
     geocoder: CachedGeocoder | None = None  # only with --online
     estimated: bool = False  # every figure of the sheet is an estimate
+    # "Huyện Đắk Song, Tỉnh Đắk Nông": look communes up in the official pre-2025 list for
+    # their GSO codes and the 2025 commune each became part of.
+    area: str | None = None
 
 
 @dataclass
@@ -61,14 +65,15 @@ class VillageImport:
         return sum(1 for f in self.features if f["properties"]["placement"] == how)
 
 
-def _commune_display(texts: Sequence[str]) -> str:
-    """One name for a commune spelled several ways: diacritics, not all capitals, no prefix."""
+def _commune_display(texts: Sequence[str], *, prefix: bool = False) -> str:
+    """One name for a commune spelled several ways: diacritics, not all capitals, no
+    Xã/Phường prefix (kept with `prefix`, as 2025 communes are named)."""
 
     def strip(text: str) -> str:
         words, key = text.split(), commune_key(text)
         return " ".join(words[len(words) - len(key.split()) :]) if key else text
 
-    names = [strip(t) for t in texts]
+    names = [t.strip() if prefix else strip(t) for t in texts]
     return max(
         names,
         key=lambda n: (not n.isupper(), sum(ord(ch) > 127 for ch in n), names.count(n), n),
@@ -123,7 +128,7 @@ def import_villages(path: Path, options: ImportOptions) -> VillageImport:
     if not villages and not problems.problems:
         problems.add("", "rows", 0, "at least one village row below the header")
     communes = _Communes(options.communes)
-    resolved = _resolve_communes(villages, communes, problems)
+    resolved = _resolve_communes(villages, communes, problems, options.area)
     ids = _ids(villages, resolved, problems)
     if not problems.problems:
         result.features = _features(villages, resolved, ids, communes, options, problems, result)
@@ -141,9 +146,13 @@ class _Where:
 
 
 def _resolve_communes(
-    rows: Sequence[SheetVillage], communes: _Communes, problems: ProblemCollector
+    rows: Sequence[SheetVillage],
+    communes: _Communes,
+    problems: ProblemCollector,
+    area: str | None = None,
 ) -> dict[int, _Where]:
-    """Each row's commune; a name the communes file lacks is one problem at its first row."""
+    """Each row's commune; a name the communes file (or the official list of `area`)
+    lacks is one problem at its first row."""
     spellings: dict[str, list[str]] = defaultdict(list)
     for v in rows:
         spellings[commune_key(v.commune)].append(v.commune)
@@ -159,28 +168,49 @@ def _resolve_communes(
             continue
         polygon = former or named
         if polygon is not None:
-            later = v.commune if former is not None else polygon.commune_2025
+            later = (
+                _commune_display(spellings[commune_key(v.commune)], prefix=True)
+                if former is not None
+                else polygon.commune_2025
+            )
             formerly = None
             if former is None and v.former_commune:
                 formerly = _commune_display(spellings[commune_key(v.former_commune)])
-            resolved[v.row] = _Where(polygon.name, polygon, polygon.code or slug(
+            code = polygon.code
+            if area and (later is None or code is None):
+                official = official_commune(polygon.full_name or polygon.name, area)
+                if official is not None:
+                    later, code = later or official.name_2025, code or official.code
+            resolved[v.row] = _Where(polygon.name, polygon, code or slug(
                 commune_key(polygon.name)), later, formerly)  # fmt: skip
         else:
-            name = _commune_display(spellings[commune_key(v.commune)])
-            former_name = (
-                _commune_display(spellings[commune_key(v.former_commune)])
-                if v.former_commune else None
-            )  # fmt: skip
+            # Without polygons the pre-2025 unit is the village's commune (census figures
+            # and old lists use it); a 2025 commune in the sheet goes beside it.
+            later = None
+            if v.former_commune:
+                name = _commune_display(spellings[commune_key(v.former_commune)])
+                later = _commune_display(spellings[commune_key(v.commune)], prefix=True)
+            else:
+                name = _commune_display(spellings[commune_key(v.commune)])
             code = slug(commune_key(name))
-            if former_name:
-                code += "-" + slug(commune_key(former_name))
-            resolved[v.row] = _Where(name, None, code, None, former_name)
+            if area:
+                official = official_commune(name, area)
+                if official is None:
+                    unknown[v.former_commune or v.commune].append(v.row)
+                    continue
+                # The official spelling wins over the sheet's ("Thuan Ha" -> "Thuận Hà").
+                name = _commune_display([official.name])
+                code, later = official.code, later or official.name_2025
+            resolved[v.row] = _Where(name, None, code, later, None)
     names = ", ".join(c.name for c in communes.polygons)
+    expected = (
+        f"a commune of the communes file ({names})"
+        if communes.polygons
+        else f"a commune-level unit of {area} before 1 July 2025 (official list)"
+    )
     for text, at in unknown.items():
         more = f" (and {len(at) - 1} more rows)" if len(at) > 1 else ""
-        problems.add(
-            f"row {at[0]}{more}", "commune", text, f"a commune of the communes file ({names})"
-        )
+        problems.add(f"row {at[0]}{more}", "commune", text, expected)
     return resolved
 
 

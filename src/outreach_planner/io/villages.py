@@ -108,6 +108,7 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
                 languages=languages,
                 estimated=props.get("estimated") is True,
                 placement=placement if isinstance(placement, str) else None,
+                commune_2025=_commune_2025(props.get("commune_2025"), known.get(commune)),
             )
         )
     if not feats and not problems.problems:
@@ -134,6 +135,12 @@ def figure_problems(households: int, population: int) -> list[tuple[str, object,
         found.append(("population", population,
                       f"at least one person per household ({households:,})"))  # fmt: skip
     return found
+
+
+def _commune_2025(value: Any, commune: Commune | None) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return commune.commune_2025 if commune is not None else None
 
 
 def _count(value: Any) -> int | None:

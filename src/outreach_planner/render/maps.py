@@ -22,6 +22,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
+from outreach_planner.domain import Village
 from outreach_planner.geo import LonLat
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run, Visit
@@ -206,7 +207,7 @@ def _number_icon(n: int, colour: str) -> folium.DivIcon:
 
 def _visit_popup(n: int, v: Visit, labels: Labels) -> str:
     s = v.stop
-    villages = "<br>".join(_esc(f"{vil.name} ({vil.commune})") for vil in s.villages)
+    villages = "<br>".join(_esc(f"{vil.name} ({_commune(vil)})") for vil in s.villages)
     return (
         f"<div class='op-popup'><b>{n}. {_esc(s.name)}</b><br>"
         f"<i>{_esc(labels['villages'])}:</i><br>{villages}<br>"
@@ -414,3 +415,10 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
         ],
     )
     return _render(m)
+
+
+def _commune(village: Village) -> str:
+    """'Nam Bình → Xã Đức An': the commune, and the 2025 commune it is now part of."""
+    if village.commune_2025 and village.commune_2025 != village.commune:
+        return f"{village.commune} → {village.commune_2025}"
+    return village.commune
