@@ -109,6 +109,8 @@ def test_unreachable_village_is_unassigned_with_its_reason(road_plan: tuple[Path
     assert u["stop_id"] == "S-K-7" and u["missing_visits"] == 1
     assert "Thôn Cô Lập" in u["reason"] and "(26.93234, 60.52294)" in u["reason"]
     assert "not linked to the depot" in u["reason"]
+    assert u["code"] == "unreachable"
+    assert u["reason_vi"] == "đường bộ không nối điểm này với điểm xuất phát theo cả hai chiều"
 
 
 def test_plan_json_reports_roads_and_snaps(road_plan: tuple[Path, dict]) -> None:

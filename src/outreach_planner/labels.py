@@ -59,6 +59,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Trang",
         "north": "B",
         "skipped_dates": "Không có chuyến (ngày nghỉ)",
+        "unassigned_legend": "Viền đỏ: điểm chưa xếp được (bấm vào để xem lý do)",
         "moved_dates": "Chuyến dời ngày (ngày nghỉ)",
     },
     "en": {
@@ -106,8 +107,36 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "north": "N",
         "skipped_dates": "No run (day off)",
+        "unassigned_legend": "Red outline: a stop not placed (click it for the reason)",
         "moved_dates": "Runs moved (day off)",
     },
+}
+
+
+# Why a stop is unassigned, by its stable code (docs/plan-json.md), in Vietnamese; the
+# English words are the plan's own reason, which names the same figures.
+REASON_CODES = (
+    "no_time", "no_time_keeping_previous", "too_few_runs", "pin_without_runs",
+    "window_too_narrow", "too_far", "dwell_too_long", "unreachable", "no_runs",
+)  # fmt: skip
+_REASONS_VI = {
+    "no_time": "các chuyến không đủ thời gian cho mọi điểm (thiếu khoảng {hours} giờ so với "
+    "{runs} chuyến)",
+    "no_time_any": "không chuyến nào còn thời gian cho điểm này bên cạnh các điểm bắt buộc khác; "
+    "thêm tuần hoặc thêm xe, hoặc giảm số lượt tối thiểu",
+    "no_time_keeping_previous": "không chuyến nào còn thời gian khi giữ các lượt của kế hoạch "
+    "trước; lập lại từ đầu với --fresh, thêm tuần hoặc thêm xe",
+    "too_few_runs": "cần {visits} lượt cách nhau ít nhất {gap_days} ngày nhưng {runs} chuyến "
+    "điểm này được tham gia chỉ cho phép {most} lượt",
+    "pin_without_runs": "điểm được ghim vào những ngày không có chuyến nào",
+    "window_too_narrow": "khung giờ của điểm ({window}, kể cả chuẩn bị) quá hẹp cho thời gian dừng "
+    "({dwell_min} phút) và đường đi về ({trip_min} phút) trong một ngày làm việc",
+    "too_far": "thời gian dừng ({dwell_min} phút) và đường đi về ({trip_min} phút) không vừa "
+    "một ngày làm việc",
+    "dwell_too_long": "thời gian dừng ({dwell_min} phút) dài hơn buổi làm việc dài nhất "
+    "({longest_min} phút)",
+    "unreachable": "đường bộ không nối điểm này với điểm xuất phát theo cả hai chiều",
+    "no_runs": "cài đặt không có chuyến nào trong kỳ kế hoạch",
 }
 
 
@@ -164,3 +193,21 @@ class Labels:
             )
             lines.append(f"{self['moved_dates']}: {days}")
         return lines
+
+    def reason(self, code: str, figures: Sequence[tuple[str, int]], english: str) -> str:
+        """Why a stop is unassigned, in this language."""
+        if self.lang == "en" or code not in _REASONS_VI:
+            return english
+        numbers = dict(figures)
+        if code == "no_time" and not numbers.get("hours"):
+            code = "no_time_any"
+        values: dict[str, object] = dict(numbers)
+        if "window_start_s" in numbers:
+            lo, hi = numbers["window_start_s"], numbers["window_end_s"]
+            values["window"] = f"{lo // 3600:02d}:{lo % 3600 // 60:02d}–" + (
+                f"{hi // 3600:02d}:{hi % 3600 // 60:02d}"
+            )
+        try:
+            return _REASONS_VI[code].format(**values)
+        except KeyError:  # a reason without its figures: the words without them
+            return english

@@ -78,7 +78,9 @@ class Run:
 class Unassigned:
     stop: Stop
     missing_visits: int
-    reason: str
+    reason: str  # in English, with its figures
+    code: str = "no_time"  # stable, see docs/plan-json.md; labels.py words it per language
+    figures: tuple[tuple[str, int], ...] = ()  # what the reason quotes, by name
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,9 @@ def make_plan(
     # A stop the roads do not link with the depot has a huge travel time, which the rota
     # reports as too long a drive; the road network's own reason says more.
     unassigned = tuple(
-        Unassigned(stops[m.stop], m.missing_visits, unreachable.get(m.stop + 1, m.reason))
+        Unassigned(stops[m.stop], m.missing_visits, unreachable[m.stop + 1], "unreachable")
+        if m.stop + 1 in unreachable
+        else Unassigned(stops[m.stop], m.missing_visits, m.reason, m.code, m.figures)
         for m in result.missing
     )
     if stops and len(result.missing) == len(stops) and not any(r.stops for r in result.routes):

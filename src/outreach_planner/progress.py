@@ -64,5 +64,8 @@ def print_summary(plan: Plan, written: list[Path], out: Path) -> None:
     for line in Labels("en").day_changes(plan.skipped_dates, plan.moved_dates):
         console.print(line, markup=False, soft_wrap=True)
     for u in plan.unassigned:
-        console.print(f"  unassigned {u.stop.id} ({u.stop.name}): {u.reason}", markup=False)
+        console.print(
+            f"  unassigned {u.stop.id} ({u.stop.name}): {u.reason} [{u.code}]",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
     console.print(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})", markup=False)

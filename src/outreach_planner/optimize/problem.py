@@ -138,6 +138,10 @@ class Missing:
     stop: int
     missing_visits: int
     reason: str
+    # A stable code for programs and translations (documented in docs/plan-json.md), and
+    # the figures its message quotes, e.g. (("dwell_min", 32), ("longest_min", 240)).
+    code: str = "no_time"
+    figures: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,9 @@ def solve_rota(
     """
     report = progress or (lambda phase, done, total: None)
     if not problem.runs:
-        return RotaResult((), _all_missing(problem, "the settings leave no run in the horizon"))
+        return RotaResult(
+            (), _all_missing(problem, "the settings leave no run in the horizon", "no_runs")
+        )
     rota = _Rota(problem)
     missing, wanted = _requirements(rota)
     if previous is not None:
@@ -160,8 +162,13 @@ def solve_rota(
     placed = {i: sum(route.count(i) for route in routes) for i in wanted}
     short = {i: wanted[i] - placed[i] for i in wanted if placed[i] < wanted[i]}
     if short:
-        reason = short_reason or _capacity_reason(problem, wanted, rota.dwell)
-        missing.extend(Missing(i, k, reason) for i, k in sorted(short.items()))
+        figures: tuple[tuple[str, int], ...] = ()
+        if short_reason:
+            reason, code = short_reason, "no_time_keeping_previous"
+        else:
+            reason, figures = _capacity_reason(problem, wanted, rota.dwell)
+            code = "no_time"
+        missing.extend(Missing(i, k, reason, code, figures) for i, k in sorted(short.items()))
 
     frozen = previous.frozen if previous else frozenset()
     for r, route in enumerate(routes):
@@ -184,15 +191,18 @@ def _requirements(rota: _Rota) -> tuple[list[Missing], dict[int, int]]:
         if stop.min_visits == 0:
             continue
         if i in rota.unreachable:
-            missing.append(Missing(i, stop.min_visits, rota.unreachable[i]))
+            missing.append(Missing(i, stop.min_visits, rota.unreachable[i], "unreachable"))
             continue
         if not rota.allowed[i]:
             missing.append(
-                Missing(i, stop.min_visits, "it is pinned to days on which no run is planned")
+                Missing(
+                    i, stop.min_visits, "it is pinned to days on which no run is planned",
+                    "pin_without_runs",
+                )  # fmt: skip
             )
             continue
         if i not in rota.reachable:
-            missing.append(Missing(i, stop.min_visits, _too_long_reason(problem, i)))
+            missing.append(Missing(i, stop.min_visits, *_too_long_reason(rota, i)))
             continue
         most = _most_visits([rota.runs[q] for q in rota.allowed[i]], problem.min_gap_days)
         if most < stop.min_visits:
@@ -202,6 +212,9 @@ def _requirements(rota: _Rota) -> tuple[list[Missing], dict[int, int]]:
                     stop.min_visits - most,
                     f"needs {stop.min_visits} visits at least {problem.min_gap_days} days "
                     f"apart, but the {len(rota.allowed[i])} runs it may join allow only {most}",
+                    "too_few_runs",
+                    (("visits", stop.min_visits), ("gap_days", problem.min_gap_days),
+                     ("runs", len(rota.allowed[i])), ("most", most)),
                 )  # fmt: skip
             )
         wanted[i] = min(stop.min_visits, most)
@@ -451,7 +464,9 @@ def _most_visits(runs: Sequence[RunSlot], gap: int) -> int:
     return count
 
 
-def _too_long_reason(problem: RotaProblem, i: int) -> str:
+def _too_long_reason(rota: _Rota, i: int) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+    """Why a visit alone does not fit a run: its message, code and figures."""
+    problem = rota.problem
     shift = problem.runs[0].shift
     dwell = problem.stops[i].dwell_s
     trip = int(problem.travel_s[0, i + 1] + problem.travel_s[i + 1, 0])
@@ -459,29 +474,54 @@ def _too_long_reason(problem: RotaProblem, i: int) -> str:
     if dwell > longest:
         return (
             f"its dwell ({dwell / 60:.0f} min) is longer than the longest working span "
-            f"({longest / 60:.0f} min) between the start, lunch and the end of the day"
+            f"({longest / 60:.0f} min) between the start, lunch and the end of the day",
+            "dwell_too_long",
+            (("dwell_min", round(dwell / 60)), ("longest_min", round(longest / 60))),
         )
+    window = problem.stops[i].window
+    if window is not None:
+        free = time_run([i + 1], dwell_s=rota.dwell, travel_s=problem.travel_s, shift=shift)
+        if free is not None:  # it fits the day, not its broadcast times
+            return (
+                f"its broadcast times ({window[0] // 3600:02d}:{window[0] % 3600 // 60:02d}"
+                f"-{window[1] // 3600:02d}:{window[1] % 3600 // 60:02d} with setup) leave no "
+                f"room for its dwell ({dwell / 60:.0f} min) and the drive ({trip / 60:.0f} min "
+                "there and back) in a working day",
+                "window_too_narrow",
+                (("dwell_min", round(dwell / 60)), ("trip_min", round(trip / 60)),
+                 ("window_start_s", window[0]), ("window_end_s", window[1])),
+            )  # fmt: skip
     return (
         f"the dwell ({dwell / 60:.0f} min) and the drive there and back ({trip / 60:.0f} min) "
-        f"do not fit in one working day"
+        f"do not fit in one working day",
+        "too_far",
+        (("dwell_min", round(dwell / 60)), ("trip_min", round(trip / 60))),
     )
 
 
-def _capacity_reason(problem: RotaProblem, wanted: dict[int, int], dwell: tuple[int, ...]) -> str:
+def _capacity_reason(
+    problem: RotaProblem, wanted: dict[int, int], dwell: tuple[int, ...]
+) -> tuple[str, tuple[tuple[str, int], ...]]:
     t = problem.travel_s.astype(np.float64).copy()
     np.fill_diagonal(t, np.inf)
     # A lower bound on the time a visit costs: its dwell plus the shortest leg into it.
     need = sum(count * (dwell[i + 1] + float(t[:, i + 1].min())) for i, count in wanted.items())
     have = sum(run.shift.working_s for run in problem.runs)
+    runs = len(problem.runs)
     if need > have:
-        return f"needs {(need - have) / 3600:.0f} more hours than the {len(problem.runs)} runs have"
+        hours = max(1, round((need - have) / 3600))
+        return (
+            f"needs {hours} more hours than the {runs} runs have",
+            (("hours", hours), ("runs", runs)),
+        )
     return (
         "no run had time left for it beside the other required stops; "
-        "add a week or a vehicle, or lower its minimum visits"
+        "add a week or a vehicle, or lower its minimum visits",
+        (("hours", 0), ("runs", runs)),
     )
 
 
-def _all_missing(problem: RotaProblem, reason: str) -> tuple[Missing, ...]:
+def _all_missing(problem: RotaProblem, reason: str, code: str) -> tuple[Missing, ...]:
     return tuple(
-        Missing(i, s.min_visits, reason) for i, s in enumerate(problem.stops) if s.min_visits
+        Missing(i, s.min_visits, reason, code) for i, s in enumerate(problem.stops) if s.min_visits
     )

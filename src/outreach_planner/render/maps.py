@@ -359,6 +359,22 @@ def render_run_map(plan: Plan, index: int, labels: Labels) -> bytes:
     return _render(m)
 
 
+def _unassigned_lines(plan: Plan, labels: Labels) -> list[str]:
+    """The count of stops not placed, by reason, and the legend of their marker."""
+    if not plan.unassigned:
+        return []
+    by_reason: dict[str, int] = {}
+    for u in plan.unassigned:
+        text = labels.reason(u.code, u.figures, u.reason)
+        by_reason[text] = by_reason.get(text, 0) + 1
+    return [
+        f'<b style="color:#b00">{_esc(labels["unassigned"])}: {len(plan.unassigned)} '
+        f'{_esc(labels["stops"]).lower()}</b>',
+        *(f"{n} × {_esc(text)}" for text, n in by_reason.items()),
+        f'<span style="color:#b00">◯</span> {_esc(labels["unassigned_legend"])}',
+    ]
+
+
 def render_index_map(plan: Plan, labels: Labels) -> bytes:
     """The whole horizon: boundaries, every stop sized by its people, one layer per run."""
     m = _base_map(plan, labels, [s.position for s in plan.stops])
@@ -367,7 +383,9 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
     for run in plan.runs:
         for v in run.visits:
             runs_of.setdefault(v.stop.id, []).append(labels.date(run.date))
-    unassigned = {u.stop.id for u in plan.unassigned}
+    unassigned = {
+        u.stop.id: labels.reason(u.code, u.figures, u.reason) for u in plan.unassigned
+    }
     for s in plan.stops:
         dates = runs_of.get(s.id, [])
         popup = (
@@ -375,7 +393,11 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             f"{_esc(labels['people_covered'])}: <b>{labels.count(s.population)}</b><br>"
             f"{_esc(labels['languages'])}: {_esc(labels.languages(s.languages))}<br>"
             f"{_esc(labels['visits'])}: {len(dates)} ({', '.join(dates)})"
-            + (f"<br><b>{_esc(labels['unassigned'])}</b>" if s.id in unassigned else "")
+            + (
+                f"<br><b>{_esc(labels['unassigned'])}</b>: {_esc(unassigned[s.id])}"
+                if s.id in unassigned
+                else ""
+            )
             + "</div>"
         )
         circle = folium.CircleMarker(
@@ -411,6 +433,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             f"{len(plan.runs)} {_esc(labels['runs']).lower()} · "
             f"{labels.count(people)} {_esc(labels['people_reached']).lower()}",
             *(_esc(line) for line in labels.day_changes(plan.skipped_dates, plan.moved_dates)),
+            *_unassigned_lines(plan, labels),
             *_notes(plan, labels),
         ],
     )

@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 from outreach_planner.days_off import DayOff
+from outreach_planner.labels import Labels
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run
 from outreach_planner.settings import WEEKDAYS
 
+_VI = Labels("vi")
 FORMAT = "outreach-planner/plan"
 VERSION = 1
 
@@ -62,7 +64,9 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                 "stop_id": u.stop.id,
                 "stop_name": u.stop.name,
                 "missing_visits": u.missing_visits,
+                "code": u.code,
                 "reason": u.reason,
+                "reason_vi": _VI.reason(u.code, u.figures, u.reason),
             }
             for u in plan.unassigned
         ],
