@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from outreach_planner.optimize.problem import (
-    Missing,
     RotaProblem,
     RotaResult,
     RunSlot,
@@ -188,7 +187,9 @@ def test_more_visits_than_the_runs_allow_one_week():
                 runs=runs_of(1), min_gap_days=7)  # fmt: skip
     res = solve_rota(p)
     check_result(p, res)
-    assert res.missing == (Missing(0, 1, res.missing[0].reason),)
+    (m,) = res.missing
+    assert (m.stop, m.missing_visits, m.code) == (0, 1, "too_few_runs")
+    assert dict(m.figures) == {"visits": 2, "gap_days": 7, "runs": 2, "most": 1}
     assert "allow only 1" in res.missing[0].reason
     assert "needs 2 visits at least 7 days apart" in res.missing[0].reason
     assert visits_per_stop(p, res) == [1, 1]
