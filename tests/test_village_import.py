@@ -462,3 +462,25 @@ def test_run_map_shows_the_2025_commune(tmp_path: Path, tiny_settings: Any) -> N
     page = render_run_map(plan, 0, Labels("vi")).decode("utf-8")
     visited = plan.runs[0].visits[0].stop.villages[0]
     assert f"{visited.commune} → Xã Mới" in page
+
+
+def test_index_map_draws_unplaced_villages_apart(tmp_path: Path, tiny_settings: Any) -> None:
+    """Two villages at their commune's centre: two stops, drawn apart, and a note saying so."""
+    from outreach_planner.labels import Labels
+    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.render.maps import _shown_at, render_index_map
+
+    data = json.loads(Path(tiny_settings.villages).read_text(encoding="utf-8"))
+    for feature in data["features"][:2]:
+        feature["properties"]["placement"] = "commune"
+        feature["geometry"]["coordinates"] = [107.62, 12.25]
+    path = tmp_path / "villages.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    settings = tiny_settings.replace(villages=path)
+    plan = make_plan(settings, load_inputs(settings))
+    unplaced = [s for s in plan.stops if any(v.needs_placement for v in s.villages)]
+    assert len(unplaced) == 2 and unplaced[0].position == unplaced[1].position
+    shown = _shown_at(plan.stops)
+    assert shown[unplaced[0].id] != shown[unplaced[1].id]
+    page = render_index_map(plan, Labels("vi")).decode("utf-8")
+    assert "2 thôn chưa có vị trí" in page and '"dashArray": "4 3"' in page

@@ -47,6 +47,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "reason": "Lý do",
         "straight_legs": "Đường nối là đường thẳng ước tính, không phải đường thực tế.",
         "estimated_data": "Vị trí thôn, bon là số liệu ước tính.",
+        "needs_placement": "{n} thôn chưa có vị trí, đặt tạm quanh trung tâm xã (viền đứt): "
+        "cần đặt lại vị trí thật",
+        "placeholder": "Vị trí tạm (trung tâm xã): cần đặt lại",
         "vi": "Tiếng Việt",
         "mnong": "Tiếng M'Nông",
         "people_reached": "Lượt người nghe",
@@ -95,6 +98,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "reason": "Reason",
         "straight_legs": "Legs are estimated straight lines, not the roads driven.",
         "estimated_data": "Village positions are estimates.",
+        "needs_placement": "{n} villages have no position yet and stand around their commune's "
+        "centre (dashed): move them to where they are",
+        "placeholder": "Placeholder position (commune centre): to be moved",
         "vi": "Vietnamese",
         "mnong": "M'Nông",
         "people_reached": "People reached",

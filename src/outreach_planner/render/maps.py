@@ -14,6 +14,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Sequence
 from importlib import resources
 from typing import cast
 
@@ -22,8 +23,8 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from outreach_planner.domain import Village
-from outreach_planner.geo import LonLat
+from outreach_planner.domain import Stop, Village
+from outreach_planner.geo import LocalProjection, LonLat
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run, Visit
 
@@ -302,7 +303,34 @@ def _notes(plan: Plan, labels: Labels) -> list[str]:
         )
     if any(v.estimated for s in plan.stops for v in s.villages):
         notes.append(f"<i>{_esc(labels['estimated_data'])}</i>")
+    unplaced = sum(v.needs_placement for s in plan.stops for v in s.villages)
+    if unplaced:
+        notes.append(f"<i>{_esc(labels['needs_placement'].format(n=unplaced))}</i>")
     return notes
+
+
+# Stops at a placeholder point are drawn on a ring this far around it, so each can be seen.
+_PLACEHOLDER_RING_M = 400.0
+
+
+def _shown_at(stops: Sequence[Stop]) -> dict[str, LonLat]:
+    """Where each stop is drawn: its position, or for stops of villages still needing
+    placement that share a point, a place on a ring around that point."""
+    shown = {s.id: s.position for s in stops}
+    sharing: dict[LonLat, list[Stop]] = {}
+    for s in stops:
+        if any(v.needs_placement for v in s.villages):
+            sharing.setdefault(s.position, []).append(s)
+    for centre, group in sharing.items():
+        if len(group) < 2:
+            continue
+        proj = LocalProjection(centre)
+        for k, s in enumerate(group):
+            angle = 2 * math.pi * k / len(group)
+            shown[s.id] = proj.lonlat(
+                _PLACEHOLDER_RING_M * math.sin(angle), _PLACEHOLDER_RING_M * math.cos(angle)
+            )
+    return shown
 
 
 def _element_ids(element: Element) -> set[str]:
@@ -386,8 +414,10 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
     unassigned = {
         u.stop.id: labels.reason(u.code, u.figures, u.reason) for u in plan.unassigned
     }
+    shown = _shown_at(plan.stops)
     for s in plan.stops:
         dates = runs_of.get(s.id, [])
+        placeholder = any(v.needs_placement for v in s.villages)
         popup = (
             f"<div class='op-popup'><b>{_esc(s.name)}</b><br>"
             f"{_esc(labels['people_covered'])}: <b>{labels.count(s.population)}</b><br>"
@@ -398,13 +428,15 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
                 if s.id in unassigned
                 else ""
             )
+            + (f"<br><i>{_esc(labels['placeholder'])}</i>" if placeholder else "")
             + "</div>"
         )
         circle = folium.CircleMarker(
-            _ll(s.position),
+            _ll(shown[s.id]),
             radius=max(4.0, math.sqrt(s.population) / 3),
             color="#b00" if s.id in unassigned else "#333",
-            weight=1,
+            weight=2 if placeholder else 1,
+            dash_array="4 3" if placeholder else None,
             fill=True,
             fill_color="#f4a259" if dates else "#cccccc",
             fill_opacity=0.6,
