@@ -84,15 +84,20 @@ function initMap() {
 
 function drawLegend() {
   const d = $("legend");
-  d.replaceChildren(el("b", t("legend_title")), el("br"));
+  const box = el("details");
+  box.open = window.innerWidth > 760;  // a phone keeps the small map clear
+  box.append(el("summary", t("legend_title")));
   const rows = [["#bdbdbd", "l0"], ["#9ecae1", "l1"], ["#3182bd", "l2"], ["#08306b", "l3"]];
   for (const [colour, key] of rows) {
-    const i = el("i"); i.style.background = colour; d.append(i, t(key), el("br"));
+    const i = el("i"); i.style.background = colour; box.append(i, t(key), el("br"));
   }
-  const x = el("i", null, "x"); d.append(x, t("l_unassigned"), el("br"));
+  const x = el("i", null, "x"); box.append(x, t("l_unassigned"), el("br"));
   const dis = el("i"); dis.style.background = "#fff"; dis.style.borderStyle = "dashed";
-  d.append(dis, t("l_disabled"), el("br"));
-  const dep = el("i"); dep.style.background = "#000"; dep.style.borderRadius = "0"; d.append(dep, t("l_depot"));
+  box.append(dis, t("l_disabled"), el("br"));
+  const dep = el("i"); dep.style.background = "#000"; dep.style.borderRadius = "0"; box.append(dep, t("l_depot"));
+  if (S.plan && S.plan.travel_model === "straight-line") box.append(el("div", t("straight_legs"), "note"));
+  if (S.stops.some((s) => s.villages.some((v) => v.estimated))) box.append(el("div", t("estimated_villages"), "note"));
+  d.replaceChildren(box);
 }
 
 function visitColour(n) {
@@ -179,7 +184,7 @@ function currentRuns() { return S.runsEdit || S.runsSaved; }
 
 async function reloadAll() {
   await Promise.all([loadStops(), loadPlan()]);
-  drawStops(); drawRoutes(); renderRuns(); renderUnassigned(); renderFiles();
+  drawStops(); drawRoutes(); drawLegend(); renderRuns(); renderUnassigned(); renderFiles();
   if (S.selected && S.byId[S.selected]) renderStop(); else closeStop();
 }
 
@@ -219,7 +224,7 @@ function renderStop() {
   add("people", num(s.population));
   add("programme", t("minutes", { n: Math.round(s.programme_s / 60) }));
   add("dwell", t("minutes", { n: Math.round(s.dwell_s / 60) }));
-  add("visits", `${s.visits} (min ${s.min_visits})`);
+  add("visits", t("visits_min", { n: s.visits, min: s.min_visits }));
   const days = WORDS[S.lang].weekdays;
   const pins = [...(s.pin_weekdays ? s.pin_weekdays.split(";").map((d) => days[WEEKDAY_NAMES.indexOf(d)] || d) : []),
                 ...(s.pin_dates ? s.pin_dates.split(";") : [])];
@@ -267,10 +272,11 @@ function fillMerge(s) {
   for (const [o] of near) { const op = el("option", `${o.name} (${o.id})`); op.value = o.id; sel.append(op); }
 }
 
-function drawRadius() {
+function drawRadius(ev) {
   if (radiusCircle) { radiusCircle.remove(); radiusCircle = null; }
   const s = S.byId[S.selected];
   if (!s || !$("show-radius").checked || !S.settings) return;
+  if (ev) map.setView([s.lat, s.lon], Math.max(map.getZoom(), 15));  // 300 m must be visible
   radiusCircle = L.circle([s.lat, s.lon], { radius: S.settings.audible_radius_m, color: "#d95f02",
     weight: 1, fillOpacity: 0.08, interactive: false }).addTo(map);
 }

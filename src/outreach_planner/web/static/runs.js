@@ -25,7 +25,11 @@ function renderRuns() {
     const h = el("h3");
     const sw = el("span", null, "swatch"); sw.style.background = RUN_COLOURS[i % RUN_COLOURS.length];
     h.append(sw, el("span", runTitle(run)));
-    if (timed) h.append(el("span", `· ${t("depart")} ${hm(timed.depart)} · ${t("back")} ${hm(timed.return)}`, "muted"));
+    if (timed) {
+      const lunch = Array.isArray(timed.lunch) ? timed.lunch : timed.lunch ? [timed.lunch.start, timed.lunch.end] : null;
+      h.append(el("span", `· ${t("depart")} ${hm(timed.depart)} · ${t("back")} ${hm(timed.return)}` +
+        (lunch ? ` · ${t("lunch")} ${hm(lunch[0])}–${hm(lunch[1])}` : ""), "muted"));
+    }
     card.append(h);
     for (const p of problems.filter((p) => !p.seq)) card.append(el("p", problemText(p), "problems"));
     const table = el("table", null, "visits");
@@ -175,6 +179,7 @@ function renderDiff(d, box) {
 function renderUnassigned() {
   const ul = $("unassigned-list");
   ul.replaceChildren();
+  if (S.plan && !S.plan.unassigned.length) ul.append(el("li", t("none"), "muted"));
   for (const u of (S.plan && S.plan.unassigned) || []) {
     const li = el("li");
     const b = el("button", u.stop_name, "secondary"); b.type = "button";
