@@ -7,10 +7,8 @@ Exit codes: 0 success, 1 internal error (the log says where), 2 bad input,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -146,13 +144,14 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
 def _plan(args: argparse.Namespace) -> int:
     from outreach_planner.io.geojson import read_json
     from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
-    from outreach_planner.outputs import write_outputs
+    from outreach_planner.outputs import check_output_folder, write_outputs
     from outreach_planner.plan_diff import diff_plans, format_diff
     from outreach_planner.planner import load_inputs, make_plan
     from outreach_planner.progress import print_summary, progress_display
     from outreach_planner.render.plan_json import plan_to_json
 
     settings = resolve_settings(args)
+    check_output_folder(args.out)
     if args.stops is not None:
         settings = settings.replace(stops=args.stops)
     elif settings.stops is None and Path("stops.csv").is_file():
@@ -166,13 +165,32 @@ def _plan(args: argparse.Namespace) -> int:
     with progress_display(enabled=not args.quiet) as progress:
         plan = make_plan(settings, inputs, progress=progress, previous=previous)
     old_json = read_json(previous_path, what="plan") if previous else None
-    written = write_outputs(plan, args.out, lang=args.lang)
-    print_summary(plan, written, args.out)
+    written = write_outputs(plan, args.out, lang=args.lang, on_wait=_say)
+    print_summary(plan, list(written), args.out)
+    if written.failed:
+        log_path = _log("".join(f.details for f in written.failed))
+        for failed in written.failed:
+            print(f"warning: {args.out / failed.name} was not written ({failed.message}); "
+                  f"the other outputs are the new plan (details in {log_path})", file=sys.stderr)
     if old_json is not None:
         print(f"changes from {previous_path} (--fresh to plan from scratch):")
         for line in format_diff(diff_plans(old_json, plan_to_json(plan))):
             print(f"  {line}")
     return EXIT_OK
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _log(details: str) -> str:
+    """Write the error log; its path, or why it could not be written."""
+    from outreach_planner.error_log import write_error_log
+
+    try:
+        return str(write_error_log(details, version=__version__))
+    except OSError as exc:
+        return f"no log: {exc.strerror or exc}"
 
 
 def _roads_import(args: argparse.Namespace) -> int:
@@ -224,13 +242,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
     except Exception as exc:  # the one place a bug turns into a message, not a traceback
-        log_path = Path(tempfile.gettempdir()) / "outreach-planner-error.log"
-        log_path.write_text(
-            f"{dt.datetime.now().isoformat()} outreach-planner {__version__}\n"
-            + "".join(traceback.format_exception(exc)),
-            encoding="utf-8",
-        )
-        print(
-            f"internal error: {type(exc).__name__}: {exc} (details in {log_path})", file=sys.stderr
-        )
+        where = _log("".join(traceback.format_exception(exc)))
+        print(f"internal error: {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
         return EXIT_INTERNAL

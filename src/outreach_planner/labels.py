@@ -64,6 +64,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "skipped_dates": "Không có chuyến (ngày nghỉ)",
         "unassigned_legend": "Viền đỏ: điểm chưa xếp được (bấm vào để xem lý do)",
         "moved_dates": "Chuyến dời ngày (ngày nghỉ)",
+        "more_cut": "… và {n} nơi nữa (xem bản đồ)",
     },
     "en": {
         "plan_title": "Mobile information team rota",
@@ -115,6 +116,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "skipped_dates": "No run (day off)",
         "unassigned_legend": "Red outline: a stop not placed (click it for the reason)",
         "moved_dates": "Runs moved (day off)",
+        "more_cut": "… and {n} more (see the map)",
     },
 }
 

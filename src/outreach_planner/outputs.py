@@ -1,13 +1,33 @@
-"""Write every output of a plan into one folder, each file atomically."""
+"""Write every output of a plan into one folder: the whole new set, or nothing.
+
+The folder is locked for the write (another run waits); every file is rendered
+before the first one is replaced, and the set is swapped in together (see
+io/output_set.py). A renderer that fails costs its own file, never the plan:
+the rest is written, the failed file's previous version goes too (it belongs to
+another plan), and plan.json and the caller are told which file is missing.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import datetime as dt
+import os
 import re
+import traceback
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
-from outreach_planner.io.atomic import remove_stale_temporaries, write_all_atomic
+from outreach_planner.errors import InputError, Problem
+from outreach_planner.io.folder_lock import LOCK_NAME, output_lock
+from outreach_planner.io.output_set import (
+    MANIFEST,
+    read_manifest,
+    remove_stale_temporaries,
+    render_manifest,
+    replace_together,
+    write_error,
+)
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
 from outreach_planner.render.calendar import render_calendar
@@ -20,6 +40,34 @@ from outreach_planner.render.schedule_csv import render_schedule_csv
 _SAFE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$")
 # A run's own files, as `run_basename` names them.
 _RUN_FILE = re.compile(r"^run-([0-9]{4}-[0-9]{2}-[0-9]{2})(-[0-9]+)?\.(html|pdf|gpx)$")
+# Files every plan has: checked before any work so a wrong --out fails at once.
+FIXED_NAMES = (
+    "index.html", "plan.json", "calendar.ics", "schedule.csv", "week-overview.pdf",
+    MANIFEST, LOCK_NAME,
+)  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class FailedOutput:
+    """An output whose renderer failed: its file name, one line, and the traceback."""
+
+    name: str
+    message: str
+    details: str
+
+
+@dataclasses.dataclass(frozen=True)
+class WrittenOutputs:
+    """The files written (iterate over it for their paths) and the outputs that failed."""
+
+    paths: tuple[Path, ...]
+    failed: tuple[FailedOutput, ...] = ()
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def run_basename(run: Run) -> str:
@@ -30,38 +78,109 @@ def run_basename(run: Run) -> str:
     return f"run-{key}"
 
 
-def write_outputs(plan: Plan, out: Path, *, lang: str = "vi") -> list[Path]:
-    """Render everything first, then write; plan.json goes last, after the maps it lists."""
-    labels = Labels(lang)
-    files: dict[Path, bytes] = {}
+def check_output_folder(out: Path) -> None:
+    """Raise InputError, listing every problem, if the plan could not be written to `out`.
+
+    Run before planning, so that a wrong --out costs no solve.
+    """
+    problems = []
+
+    def bad(expected: str) -> None:
+        problems.append(Problem("command line", "", "--out", str(out), expected))
+
+    if out.is_symlink() and not out.exists():
+        bad("a folder (it is a link to nothing)")
+    elif out.exists() and not out.is_dir():
+        bad("a folder (it is a file)")
+    elif not out.exists():
+        parent = out.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            bad(f"a folder ({parent} is a file)")
+        elif not os.access(parent, os.W_OK | os.X_OK):
+            bad(f"a folder that can be made in {parent}")
+    else:
+        if not os.access(out, os.W_OK | os.X_OK):
+            bad("a folder you may write to")
+        for name in FIXED_NAMES:
+            path = out / name
+            if path.is_dir() and not path.is_symlink():
+                problems.append(Problem(str(path), "", "", "a folder",
+                                        "a file the planner may replace (or nothing)"))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+
+
+def _renderers(plan: Plan, out: Path, labels: Labels) -> list[tuple[str, Callable[[], bytes]]]:
+    """(file name, renderer) for every output but plan.json, in writing order."""
+    jobs: list[tuple[str, Callable[[], bytes]]] = []
     for i, run in enumerate(plan.runs):
-        files[out / f"{run_basename(run)}.html"] = render_run_map(plan, i, labels)
-        files[out / f"{run_basename(run)}.pdf"] = render_route_sheet(plan, i, labels)
-        files[out / f"{run_basename(run)}.gpx"] = render_run_gpx(plan, run, labels)
-    files[out / "week-overview.pdf"] = render_week_overview(plan, labels)
+        base = run_basename(run)
+        jobs.append((f"{base}.html", partial(render_run_map, plan, i, labels)))
+        jobs.append((f"{base}.pdf", partial(render_route_sheet, plan, i, labels)))
+        jobs.append((f"{base}.gpx", partial(render_run_gpx, plan, run, labels)))
+    jobs.append(("week-overview.pdf", partial(render_week_overview, plan, labels)))
     # The calendar it replaces says which events changed or went (SEQUENCE, CANCELLED).
     old_calendar = out / "calendar.ics"
     previous = old_calendar.read_bytes() if old_calendar.is_file() else None
-    files[old_calendar] = render_calendar(plan, labels, previous)
-    files[out / "index.html"] = render_index_map(plan, labels)
-    files[out / "schedule.csv"] = render_schedule_csv(plan, labels)
-    files[out / "plan.json"] = render_plan_json(plan)
-    remove_stale_temporaries(out)
-    write_all_atomic(files)
-    _remove_dropped_runs(plan, out, set(files))
-    return list(files)
+    jobs.append(("calendar.ics", partial(render_calendar, plan, labels, previous)))
+    jobs.append(("schedule.csv", partial(render_schedule_csv, plan, labels)))
+    jobs.append(("index.html", partial(render_index_map, plan, labels)))
+    return jobs
 
 
-def _remove_dropped_runs(plan: Plan, out: Path, written: set[Path]) -> None:
-    """Delete the files of runs an earlier plan had on or after this plan's first day and
-    this one has not, once the new plan is in place: a driver must not open a run that
-    will not happen. Runs before the first day are the record of what was done: kept."""
-    if not out.is_dir():
-        return
-    for path in out.iterdir():
-        match = _RUN_FILE.match(path.name)
-        if not match or path in written:
+def _render_all(
+    plan: Plan, out: Path, labels: Labels
+) -> tuple[dict[str, bytes], list[FailedOutput]]:
+    files: dict[str, bytes] = {}
+    failed: list[FailedOutput] = []
+    for name, render in _renderers(plan, out, labels):
+        try:
+            files[name] = render()
+        except Exception as exc:  # one output lost, not the plan: reported, never silent
+            failed.append(FailedOutput(name, f"{type(exc).__name__}: {exc}",
+                                       "".join(traceback.format_exception(exc))))  # fmt: skip
+    return files, failed
+
+
+def _dropped_runs(plan: Plan, ours: set[str], written: dict[str, bytes]) -> list[str]:
+    """Files of runs an earlier plan had on or after this plan's first day and this one
+    has not: a driver must not open a run that will not happen. Runs before the first
+    day are the record of what was done: kept. Only files this planner wrote qualify."""
+    dropped = []
+    for name in sorted(ours - set(written)):
+        match = _RUN_FILE.match(name)
+        try:
+            if match and dt.date.fromisoformat(match[1]) >= plan.start:
+                dropped.append(name)
+        except ValueError:  # not a real date: not a run of ours
             continue
-        with contextlib.suppress(ValueError, OSError):  # not a real date: not ours
-            if dt.date.fromisoformat(match[1]) >= plan.start:
-                path.unlink()
+    return dropped
+
+
+def write_outputs(
+    plan: Plan, out: Path, *, lang: str = "vi", on_wait: Callable[[str], None] | None = None
+) -> WrittenOutputs:
+    """Render everything, then replace the folder's previous outputs all together.
+
+    `on_wait` is called once with a message if another run holds the folder.
+    Raises InputError when the folder cannot be written (nothing is changed then).
+    """
+    check_output_folder(out)
+    labels = Labels(lang)
+    try:
+        with output_lock(out, on_wait=on_wait):
+            remove_stale_temporaries(out)
+            ours = {name for name in read_manifest(out) if os.path.lexists(out / name)}
+            files, failed = _render_all(plan, out, labels)
+            warnings = [{"file": f.name, "problem": f.message} for f in failed]
+            files["plan.json"] = render_plan_json(plan, warnings=warnings)
+            # A failed output's previous file is another plan's: it goes too.
+            stale = [f.name for f in failed if os.path.lexists(out / f.name)]
+            remove = _dropped_runs(plan, ours, files) + stale
+            files[MANIFEST] = render_manifest((ours | set(files)) - set(remove))
+            replace_together(out, files, remove)
+    except OSError as exc:
+        raise write_error(out, exc) from exc
+    return WrittenOutputs(tuple(out / name for name in files if name != MANIFEST), tuple(failed))

@@ -128,5 +128,9 @@ def _run(run: Run) -> dict[str, Any]:
     }
 
 
-def render_plan_json(plan: Plan) -> bytes:
-    return (json.dumps(plan_to_json(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def render_plan_json(plan: Plan, *, warnings: list[dict[str, str]] | None = None) -> bytes:
+    """plan.json; `warnings` lists outputs that could not be written with this plan."""
+    data = plan_to_json(plan)
+    if warnings:
+        data["warnings"] = warnings
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -439,6 +439,63 @@ def render_route_sheet(plan: Plan, index: int, labels: Labels) -> bytes:
     return bytes(pdf.output())
 
 
+# A table row may not outgrow a page (fpdf2 cannot split one): a town-centre stop with
+# dozens of villages, or a very long name, is cut to this many lines with a note.
+MAX_ROW_LINES = 18
+_ITEM_LINES = 3  # one village of a list, shortened beyond this
+_PAD_MM = (1.2, 1.0)  # timetable cell padding: top/bottom, left/right
+
+
+def _lines(pdf: FPDF, width: float, text: str) -> int:
+    wrapped = pdf.multi_cell(width, 4.6, text, dry_run=True, output="LINES")
+    return len(cast(list[str], wrapped))
+
+
+def _shorten(pdf: FPDF, width: float, text: str, max_lines: int) -> str:
+    """`text`, or its longest start that fits `max_lines` with an ellipsis."""
+    if _lines(pdf, width, text) <= max_lines:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _lines(pdf, width, text[:mid].rstrip() + "…") <= max_lines:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
+
+
+def fit_cell(pdf: FPDF, text: str, width: float, more: str, max_lines: int = MAX_ROW_LINES) -> str:
+    """`text` cut to `max_lines` wrapped lines of `width` mm in the current font.
+
+    A list (one village a line) keeps its lines while they fit, each long name
+    shortened to a few lines, then a note says how many were left out (`more`
+    holds `{n}`); a single text too long is shortened with an ellipsis.
+    """
+    width -= 2 * _PAD_MM[1]
+    if _lines(pdf, width, text) <= max_lines:
+        return text
+    items = text.split("\n")
+    if len(items) == 1:
+        return _shorten(pdf, width, text, max_lines)
+    items = [_shorten(pdf, width, item, _ITEM_LINES) for item in items]
+    heights = [_lines(pdf, width, item) for item in items]
+    kept = 0
+    while kept < len(items):
+        left = len(items) - kept - 1
+        note = _lines(pdf, width, more.format(n=left)) if left else 0
+        if sum(heights[: kept + 1]) + note > max_lines:
+            break
+        kept += 1
+    if kept == len(items):
+        return "\n".join(items)
+    return "\n".join([*items[:kept], more.format(n=len(items) - kept)])
+
+
+def _fit_row(pdf: FPDF, cells: Sequence[str], widths: Sequence[float], labels: Labels) -> list[str]:
+    return [fit_cell(pdf, c, w, labels["more_cut"]) for c, w in zip(cells, widths, strict=True)]
+
+
 def _timetable(pdf: _Sheet, rows: Sequence[tuple[str, tuple[str, ...]]], labels: Labels) -> None:
     """The timetable; its two heading rows repeat at the top of every page it runs onto."""
     pdf.set_font(FONT, "", TABLE_PT)
@@ -449,7 +506,7 @@ def _timetable(pdf: _Sheet, rows: Sequence[tuple[str, tuple[str, ...]]], labels:
         col_widths=_COLS,
         headings_style=head,
         line_height=4.6,
-        padding=(1.2, 1.0),
+        padding=_PAD_MM,
         text_align=(
             "CENTER",
             "LEFT",
@@ -483,11 +540,13 @@ def _timetable(pdf: _Sheet, rows: Sequence[tuple[str, tuple[str, ...]]], labels:
                 name, arrival, depart, km, minutes = cells
                 row = table.row(style=bold)
                 row.cell("")
-                row.cell(name, colspan=3)
+                pdf.set_font(FONT, "B", TABLE_PT)
+                row.cell(fit_cell(pdf, name, sum(_COLS[1:4]), labels["more_cut"]), colspan=3)
+                pdf.set_font(FONT, "", TABLE_PT)
                 for text in (arrival, "", depart, km, minutes, "", ""):
                     row.cell(text)
             else:
-                table.row(cells)
+                table.row(_fit_row(pdf, cells, _COLS, labels))
 
 
 # ---------------------------------------------------------------- the week overview
