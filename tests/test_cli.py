@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from plan_checks import check_plan
+from plan_checks import check_plan, read_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -49,8 +49,7 @@ def test_builtin_plan_writes_every_output(builtin_plan: Path) -> None:
 
 def test_builtin_plan_is_feasible(builtin_plan: Path) -> None:
     plan = json.loads((builtin_plan / "plan.json").read_text(encoding="utf-8"))
-    villages = json.loads((ROOT / "data" / "villages.geojson").read_text(encoding="utf-8"))
-    assert check_plan(plan, villages) == []
+    assert check_plan(plan, read_rules(start=START)) == []
     # Every stop gets its minimum visits or an explained place in `unassigned`.
     assert plan["summary"]["stops_visited"] + len(plan["unassigned"]) >= len(plan["stops"])
 
@@ -91,8 +90,11 @@ def test_every_input_on_the_command_line(tmp_path: Path) -> None:
     assert plan["settings"]["seed"] == 3
     assert (plan["settings"]["depot"]["lon"], plan["settings"]["depot"]["lat"]) == (107.64, 12.26)
     assert {s["id"] for s in plan["stops"]} == {"S-A-1", "S-A-3", "S-A-4", "S-B-1", "S-B-2"}
-    villages = json.loads((TINY / "villages.geojson").read_text(encoding="utf-8"))
-    assert check_plan(plan, villages) == []
+    rules = read_rules(
+        villages=TINY / "villages.geojson", programme=TINY / "programme.toml",
+        depot={"lon": 107.64, "lat": 12.26}, start="2026-12-01", weeks=1,
+    )  # fmt: skip
+    assert check_plan(plan, rules) == []
 
 
 @pytest.mark.parametrize(

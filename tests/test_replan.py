@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from plan_checks import check_plan
+from plan_checks import check_plan, read_rules
 
 import outreach_planner.planner as planner_module
 from outreach_planner.builtin import default_settings_path
@@ -88,11 +88,12 @@ def kept_line(out: str) -> tuple[int, int, float]:
     return int(m[1]), int(m[2]), float(m[3])
 
 
-def checked(plan_json: dict, villages: dict | None = None) -> list[str]:
-    """check_plan, with no visit required of a disabled stop: plan_checks predates
-    `enabled` (the planner lists a disabled stop with its min_visits, no visit, no reason)."""
-    stops = [s if s.get("enabled", True) else dict(s, min_visits=0) for s in plan_json["stops"]]
-    return check_plan(dict(plan_json, stops=stops), villages)
+def checked(
+    plan_json: dict, settings: Path | None = TINY_SETTINGS, today: dt.date | None = None
+) -> list[str]:
+    """check_plan against the rules of the inputs: the settings and ./stops.csv."""
+    rules = read_rules(settings, stops=Path.cwd() / "stops.csv", start="2026-12-07")
+    return check_plan(plan_json, rules, today=today)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -122,8 +123,7 @@ def work(base, tmp_path, monkeypatch, capsys) -> Path:
 
 def test_base_plan_is_sound(work):
     p = load(work)
-    villages = json.loads((TINY / "villages.geojson").read_text(encoding="utf-8"))
-    assert checked(p, villages) == []
+    assert checked(p) == []
     dates = ["2026-12-08", "2026-12-11", "2026-12-15", "2026-12-18"]
     assert [r["date"] for r in p["runs"]] == dates
     assert p["unassigned"] == []
@@ -255,7 +255,7 @@ def test_past_runs_are_frozen(work, frozen_case):
     for date in ("2026-12-15", "2026-12-18"):
         assert target not in after[date]
     assert any(after[d] != before[d] for d in ("2026-12-15", "2026-12-18"))
-    assert checked(plan_to_json(new)) == []
+    assert checked(plan_to_json(new), today=dt.date(2026, 12, 12)) == []
 
 
 def test_frozen_runs_keep_their_stops_even_when_pinned_elsewhere(work, frozen_case):
@@ -366,4 +366,4 @@ def test_builtin_disable_busiest_stop_keeps_90_percent(tmp_path, monkeypatch, ca
     assert pct >= 90.0
     new = load(tmp_path)
     assert gone not in {s for _, s in visits(new)}
-    assert checked(new) == []
+    assert checked(new, settings=None) == []

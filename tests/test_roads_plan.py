@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plan_checks import check_plan
+from plan_checks import check_plan, read_rules
 
 from outreach_planner.errors import InputError
 from outreach_planner.labels import Labels
@@ -74,9 +74,9 @@ def _legs(plan: dict[str, Any]) -> list[tuple[list[float], list[float], dict[str
 
 def test_road_plan_passes_the_independent_check(road_plan: tuple[Path, dict]) -> None:
     _, plan = road_plan
-    villages = json.loads((KOUVOLA / "villages.geojson").read_text(encoding="utf-8"))
     assert plan["travel_model"] == "roads"
-    assert check_plan(plan, villages) == []
+    rules = read_rules(KOUVOLA / "settings.toml", roads="kouvola.osm.pbf")
+    assert check_plan(plan, rules) == []
     assert plan["summary"]["stops_visited"] == 6
 
 
