@@ -66,6 +66,9 @@ class Rules:
     depot: tuple[float, float]
     villages: dict[str, dict[str, Any]]  # id -> {"position", "languages"}
     items: tuple[tuple[float, str | None], ...]  # (seconds, language or None for all)
+    closed: frozenset[dt.date] = frozenset()  # closed_dates
+    extra: frozenset[dt.date] = frozenset()  # extra_dates
+    move_closed_runs: bool = False  # on_closed_day = "next_working_day"
     stops: dict[str, StopRule] | None = None  # None: stops made from the villages
     notes: list[str] = field(default_factory=list)
 
@@ -75,6 +78,18 @@ class Rules:
 
 def _clock(text: str) -> dt.time:
     return dt.time.fromisoformat(text.strip())
+
+
+def _dates(values: list[str]) -> frozenset[dt.date]:
+    """Dates and FIRST..LAST ranges."""
+    out = set()
+    for text in values:
+        first, _, last = text.partition("..")
+        d, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
+        while d <= end:
+            out.add(d)
+            d += dt.timedelta(days=1)
+    return frozenset(out)
 
 
 def _path(value: Any, folder: Path) -> Path:
@@ -137,6 +152,9 @@ def read_rules(settings: Path | None = None, *, base: Path = BUILTIN_SETTINGS, *
         depot=(float(raw["depot"]["lon"]), float(raw["depot"]["lat"])),
         villages=villages,
         items=_programme(programme_path, float(raw["reading_speed_spm"])),
+        closed=_dates(raw.get("closed_dates", [])),
+        extra=_dates(raw.get("extra_dates", [])),
+        move_closed_runs=raw.get("on_closed_day", "skip") == "next_working_day",
         stops=None if stops_path is None else _stop_list(stops_path, min_visits),
     )
 
@@ -282,8 +300,8 @@ def _check_runs(plan: dict, rules: Rules, stops: dict, errors: list[str]) -> Non
         per_date[run["date"]] = per_date.get(run["date"], 0) + 1
         if not start <= date < end:
             errors.append(f"{run['id']}: {date} is outside the horizon {start} to {end}")
-        if date.weekday() not in rules.weekdays:
-            errors.append(f"{run['id']}: {WEEKDAYS[date.weekday()]} is not a working weekday")
+        for problem in _date_problems(date, rules):
+            errors.append(f"{run['id']}: {problem}")
 
         def day(t: dt.time, date: dt.date = date) -> dt.datetime:
             return dt.datetime.combine(date, t, tzinfo=rules.tz)
@@ -330,6 +348,24 @@ def _check_runs(plan: dict, rules: Rules, stops: dict, errors: list[str]) -> Non
     for date, n in per_date.items():
         if n > rules.vehicles:
             errors.append(f"{date}: {n} runs for {rules.vehicles} vehicle(s)")
+
+
+def _date_problems(date: dt.date, rules: Rules) -> list[str]:
+    """Why no run may be on `date`: a day off, or not a run day (usual, extra or moved to)."""
+    import holidays  # Vietnam's public holidays, the library the README names
+
+    if date in holidays.country_holidays("VN", years=date.year) or date in rules.closed:
+        return [f"{date} is a day off"]
+    if date.weekday() in rules.weekdays or date in rules.extra:
+        return []
+    monday = date - dt.timedelta(days=date.weekday())
+    earlier = [monday + dt.timedelta(days=k) for k in range(date.weekday())]
+    if rules.move_closed_runs and any(
+        d.weekday() in rules.weekdays and (d in rules.closed or _date_problems(d, rules))
+        for d in earlier
+    ):
+        return []  # a run moved from a day off earlier in the week
+    return [f"{WEEKDAYS[date.weekday()]} is not a working weekday"]
 
 
 def _check_leg(where, leave, here, arrival, there, leg, lunch, rules: Rules, errors) -> None:
