@@ -218,7 +218,7 @@ def test_the_terminal_summary_lists_the_skipped_dates(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-m", "outreach_planner", "plan", "--settings", str(settings),
-         "--out", str(tmp_path / "maps"), "--quiet", "--fresh"],
+         "--out", str(tmp_path / "maps"), "--quiet", "--fresh", "--lang", "en"],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

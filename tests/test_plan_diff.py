@@ -12,6 +12,9 @@ from outreach_planner.cli import main
 from outreach_planner.plan_diff import diff_plans, format_diff
 
 TUE1, FRI1, TUE2, FRI2 = "2026-12-08", "2026-12-11", "2026-12-15", "2026-12-18"
+# How format_diff names those runs (English).
+TUE1_, FRI1_ = "Tuesday 08/12/2026", "Friday 11/12/2026"
+TUE2_, FRI2_ = "Tuesday 15/12/2026", "Friday 18/12/2026"
 
 
 def make(
@@ -38,7 +41,7 @@ def make(
             }
             for date, visits in sorted(runs.items())
         ],
-        "stops": [{"id": s, "enabled": s not in disabled} for s in ids],
+        "stops": [{"id": s, "name": f"Thôn {s}", "enabled": s not in disabled} for s in ids],
     }
 
 
@@ -71,8 +74,8 @@ def test_added_and_removed():
     # B is still planned, so its lost visit counts against the kept share; E was not there.
     assert (d.kept, d.comparable) == (7, 8)
     assert format_diff(d) == [
-        f"{FRI1}: added E",
-        f"{TUE2}: removed B",
+        f"{FRI1_}: added Thôn E (E) 07:40",
+        f"{TUE2_}: removed Thôn B (B) 07:40",
         "kept on the same date: 7 of 8 visits (87.5 %)",
     ]
 
@@ -92,10 +95,10 @@ def test_moved_visits_are_paired_in_date_order():
     assert not any(c.added or c.removed for c in d.runs)
     assert (d.kept, d.comparable) == (6, 8)
     assert format_diff(d) == [
-        f"{TUE1}: moved away A (to {FRI1})",
-        f"{FRI1}: moved here A (from {TUE1})",
-        f"{TUE2}: moved away A (to {FRI2})",
-        f"{FRI2}: moved here A (from {TUE2})",
+        f"{TUE1_}: moved away Thôn A (A) 07:10 (to {FRI1_})",
+        f"{FRI1_}: moved here Thôn A (A) 07:40 (from {TUE1_})",
+        f"{TUE2_}: moved away Thôn A (A) 07:10 (to {FRI2_})",
+        f"{FRI2_}: moved here Thôn A (A) 07:40 (from {TUE2_})",
         "kept on the same date: 6 of 8 visits (75.0 %)",
     ]
 
@@ -133,7 +136,7 @@ def test_retimed_only_beyond_15_minutes(new_start, reported):
     assert (d.kept, d.comparable) == (8, 8)  # a retimed visit is still on its date
     lines = format_diff(d)
     if reported:
-        assert lines[0] == f"{TUE1}: retimed A 07:10→{new_start}"
+        assert lines[0] == f"{TUE1_}: retimed Thôn A (A) 07:10→{new_start}"
     else:
         assert lines[0] == "no change"
 
@@ -161,7 +164,7 @@ def test_nothing_comparable_counts_as_all_kept():
     assert (d.kept, d.comparable, d.kept_pct) == (0, 0, 100.0)
     assert changes(d, TUE1).added == ["B"] and changes(d, TUE1).removed == ["A"]
     assert format_diff(d) == [
-        f"{TUE1}: added B; removed A",
+        f"{TUE1_}: added Thôn B (B) 07:10; removed Thôn A (A) 07:10",
         "kept on the same date: 0 of 0 visits (100.0 %)",
     ]
 
@@ -203,20 +206,30 @@ def test_diff_command_prints_the_changes(tmp_path, capsys):
     }
     old = _write(tmp_path / "old.json", make(BASE))
     new = _write(tmp_path / "new.json", make(new_runs))
-    assert main(["diff", str(old), str(new)]) == 0
+    assert main(["diff", str(old), str(new), "--lang", "en"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        f"{TUE1}: moved away A (to {FRI1}); retimed C 08:10→08:30",
-        f"{FRI1}: added E; moved here A (from {TUE1})",
-        f"{TUE2}: removed B",
+        f"{TUE1_}: moved away Thôn A (A) 07:10 (to {FRI1_}); retimed Thôn C (C) 08:10→08:30",
+        f"{FRI1_}: added Thôn E (E) 08:00; moved here Thôn A (A) 07:40 (from {TUE1_})",
+        f"{TUE2_}: removed Thôn B (B) 07:40",
         "kept on the same date: 6 of 8 visits (75.0 %)",
+    ]
+    # Vietnamese by default: weekday, date, name, id and time in the team's words.
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Thứ Ba 08/12/2026: chuyển đi Thôn A (A) 07:10 (sang Thứ Sáu 11/12/2026); "
+        "đổi giờ Thôn C (C) 08:10→08:30",
+        "Thứ Sáu 11/12/2026: thêm Thôn E (E) 08:00; chuyển đến Thôn A (A) 07:40 "
+        "(từ Thứ Ba 08/12/2026)",
+        "Thứ Ba 15/12/2026: bỏ Thôn B (B) 07:40",
+        "giữ nguyên ngày: 6 trên 8 lượt ghé (75,0 %)",
     ]
 
 
 def test_diff_command_same_file(tmp_path, capsys):
     old = _write(tmp_path / "plan.json", make(BASE))
-    assert main(["diff", str(old), str(old)]) == 0
+    assert main(["diff", str(old), str(old), "--lang", "en"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "no change",
         "kept on the same date: 8 of 8 visits (100.0 %)",

@@ -48,7 +48,7 @@ def _today(monkeypatch):
 def plan(folder: Path, *extra: str, settings: Path | None = TINY_SETTINGS) -> int:
     """`outreach-planner plan` of folder/stops.csv into folder/maps."""
     args = ["plan", "--start", "2026-12-07", "--quiet", "--out", str(folder / "maps"),
-            "--stops", str(folder / "stops.csv"), *extra]  # fmt: skip
+            "--stops", str(folder / "stops.csv"), "--lang", "en", *extra]  # fmt: skip
     if settings is not None:
         args += ["--settings", str(settings)]
     return main(args)
@@ -154,7 +154,8 @@ def test_disable_keeps_the_other_visits_on_their_dates(work, capsys):
     assert {(d, s) for d, s in visits(old) if s != gone} <= visits(new)
     assert gone not in {s for _, s in visits(new)}
     for date in sorted({d for d, s in visits(old) if s == gone}):
-        assert re.search(rf"{date}: .*removed {gone}", out), out
+        shown = dt.date.fromisoformat(date).strftime("%d/%m/%Y")  # as the summary shows it
+        assert re.search(rf"{shown}: .*removed .*\({gone}\) \d\d:\d\d", out), out
     assert checked(new) == []
 
 
@@ -215,7 +216,8 @@ def test_default_stop_list_and_output_folder(work, capsys):
     # ./stops.csv and ./maps/plan.json are found without --stops or --previous.
     assert stops(work, "disable", "S-B-1") == 0
     capsys.readouterr()
-    assert main(["plan", "--settings", str(TINY_SETTINGS), "--start", "2026-12-07", "--quiet"]) == 0
+    assert main(["plan", "--settings", str(TINY_SETTINGS), "--start", "2026-12-07", "--quiet",
+                 "--lang", "en"]) == 0  # fmt: skip
     out, err = capsys.readouterr()
     assert "stops.csv" in err
     assert "changes from maps/plan.json" in out
@@ -348,7 +350,8 @@ def test_missing_previous_file_is_refused(work, capsys):
 @pytest.mark.slow
 def test_builtin_disable_busiest_stop_keeps_90_percent(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    args = ["plan", "--start", "2026-12-07", "--quiet", "--out", str(tmp_path / "maps")]
+    args = ["plan", "--start", "2026-12-07", "--quiet", "--out", str(tmp_path / "maps"),
+            "--lang", "en"]  # fmt: skip
     assert main(args) == 0
     old = load(tmp_path)
     assert stops(tmp_path, "init", settings=None) == 0

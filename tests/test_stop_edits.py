@@ -29,7 +29,8 @@ def _tiny_villages() -> dict[str, dict]:
 
 def stops(path: Path, *args: str, settings: Path | None = TINY_SETTINGS) -> int:
     """`outreach-planner stops ARGS --file PATH [--settings S]`."""
-    opts = ["--file", str(path)] + ([] if settings is None else ["--settings", str(settings)])
+    opts = ["--file", str(path), "--lang", "en"]
+    opts += [] if settings is None else ["--settings", str(settings)]
     command, *rest = args
     return main(["stops", command, *rest, *opts])
 
@@ -98,6 +99,7 @@ def test_add_at_coordinates_with_a_village_moves_it(stops_csv):
 
 def test_add_by_village_name_from_the_gazetteer(stops_csv, capsys):
     a3 = _tiny_villages()["A-3"]["geometry"]["coordinates"]
+    assert stops(stops_csv, "remove", "S-A-3") == 0  # a village no stop serves
     assert stops(stops_csv, "add", "--place", "Bon 3, Xã A") == 0
     assert "Bon 3, Xã A" in capsys.readouterr().out
     table = rows(stops_csv)
@@ -111,14 +113,66 @@ def test_add_by_village_name_from_the_gazetteer(stops_csv, capsys):
 
 def test_add_by_name_ignores_case_and_accents(stops_csv):
     b2 = _tiny_villages()["B-2"]["geometry"]["coordinates"]
+    assert stops(stops_csv, "remove", "S-B-2") == 0
     assert stops(stops_csv, "add", "--place", "bon 2, xa b") == 0
     (new,) = [r for r in rows(stops_csv).values() if "B-2" in r["villages"].split(";")]
     assert (float(new["lon"]), float(new["lat"])) == pytest.approx(tuple(b2), abs=1e-6)
 
 
-def test_add_at_a_one_village_stop_keeps_its_id(stops_csv):
+def test_add_back_a_removed_one_village_stop_gets_its_id(stops_csv):
+    assert stops(stops_csv, "remove", "S-A-3") == 0
     assert stops(stops_csv, "add", "--place", "Bon 3, Xã A") == 0
     assert "S-A-3" in rows(stops_csv)
+
+
+def test_add_at_a_village_a_stop_serves_changes_nothing(stops_csv, capsys):
+    # The reported bug: this overwrote S-A-3's head count (1000 -> 50) and said "added".
+    before = stops_csv.read_bytes()
+    assert stops(stops_csv, "add", "--place", "Bon 3, Xã A", "--people", "50") == 2
+    line = one_error(capsys.readouterr().err)
+    assert "S-A-3" in line and "1000 people" in line and "--force" in line
+    assert stops_csv.read_bytes() == before
+
+
+def test_add_within_the_audible_radius_of_a_stop_changes_nothing(stops_csv, capsys):
+    before = stops_csv.read_bytes()
+    # 163 m east of S-A-4 (107.62, 12.275); the audible radius is 300 m.
+    assert stops(stops_csv, "add", "--at", "107.6215,12.275", "--people", "90") == 2
+    line = one_error(capsys.readouterr().err)
+    assert "S-A-4" in line and "163 m" in line
+    assert stops_csv.read_bytes() == before
+
+
+def test_same_landmark_twice_is_refused_then_forced(stops_csv, capsys):
+    assert stops(stops_csv, "add", "--at", "107.65,12.26", "--people", "350", "--name", "Chợ") == 0
+    capsys.readouterr()
+    before = stops_csv.read_bytes()
+    assert stops(stops_csv, "add", "--at", "107.65,12.26", "--people", "350", "--name", "Chợ") == 2
+    assert "S-new (Chợ, 350 people" in one_error(capsys.readouterr().err)
+    assert stops_csv.read_bytes() == before
+    assert stops(stops_csv, "add", "--at", "107.65,12.26", "--people", "30", "--force") == 0
+    assert {"S-new", "S-new-2"} <= set(rows(stops_csv))
+
+
+def test_forced_add_at_a_served_village_keeps_that_stop(stops_csv):
+    assert stops(stops_csv, "add", "--place", "Bon 3, Xã A", "--people", "50", "--force") == 0
+    table = rows(stops_csv)
+    assert table["S-A-3"]["population"] == "1000" and table["S-A-3"]["villages"] == "A-3"
+    (new,) = [r for sid, r in table.items() if r["people_override"] == "50"]
+    assert new["villages"] == "" and new["id"] != "S-A-3"
+
+
+@pytest.mark.parametrize("typo, meant", [("S-A-33", "S-A-3"), ("S-B1", "S-B-1")])
+def test_mistyped_id_gets_did_you_mean(stops_csv, capsys, typo, meant):
+    assert stops(stops_csv, "disable", typo) == 2
+    assert f"did you mean {meant}" in one_error(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("args", [("pin", "S-A-3"), ("add", "--at", "107.69,12.29")])
+def test_missing_values_are_not_shown_as_none(stops_csv, capsys, args):
+    assert stops(stops_csv, *args) == 2
+    line = one_error(capsys.readouterr().err)
+    assert "None" not in line and "missing" in line
 
 
 def test_add_by_landmark_name_on_the_builtin_data(tmp_path, capsys):

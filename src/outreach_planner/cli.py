@@ -20,7 +20,7 @@ from outreach_planner.builtin import default_settings_path
 from outreach_planner.cli_district import add_commands as add_district_commands
 from outreach_planner.cli_stops import add_commands as add_stop_commands
 from outreach_planner.errors import InfeasibleError, InputError
-from outreach_planner.labels import LANGS
+from outreach_planner.labels import LANGS, Labels
 from outreach_planner.settings import Settings, load_settings, settings_from_mapping
 from outreach_planner.web.server import add_command as add_serve_command
 
@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         help="routing engine: pyvrp (default) or ortools (setting: engine)",
     )  # fmt: skip
     plan.add_argument("--out", type=Path, default=Path("maps"), help="output folder (maps/)")
-    plan.add_argument("--lang", choices=LANGS, default="vi", help="labels: vi (default) or en")
+    plan.add_argument(
+        "--lang", choices=LANGS, help="outputs and terminal: vi (default) or en (setting: lang)"
+    )
     plan.add_argument("--quiet", action="store_true", help="no progress display")
     plan.add_argument(
         "--stops", type=Path, metavar="FILE",
@@ -123,6 +125,8 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         raw["start"] = args.start
     if args.engine is not None:
         raw["engine"] = args.engine
+    if args.lang is not None:
+        raw["lang"] = args.lang
     for key, attr, conv in (
         ("weeks", "weeks", _int), ("vehicles", "vehicles", _int), ("seed", "seed", _int),
         ("min_visits", "min_visits", _int), ("audible_radius_m", "radius", _float),
@@ -152,29 +156,30 @@ def _plan(args: argparse.Namespace) -> int:
 
     settings = resolve_settings(args)
     check_output_folder(args.out)
+    labels = Labels(settings.lang)
     if args.stops is not None:
         settings = settings.replace(stops=args.stops)
     elif settings.stops is None and Path("stops.csv").is_file():
-        print("using the stop list stops.csv (--stops FILE for another)", file=sys.stderr)
+        print(labels["using_stops"], file=sys.stderr)
         settings = settings.replace(stops=Path("stops.csv"))
     previous_path = args.previous or args.out / "plan.json"
     previous = None
     if not args.fresh and (args.previous is not None or previous_path.is_file()):
         previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
     inputs = load_inputs(settings)
-    with progress_display(enabled=not args.quiet) as progress:
+    with progress_display(labels, enabled=not args.quiet) as progress:
         plan = make_plan(settings, inputs, progress=progress, previous=previous)
     old_json = read_json(previous_path, what="plan") if previous else None
-    written = write_outputs(plan, args.out, lang=args.lang, on_wait=_say)
-    print_summary(plan, list(written), args.out)
+    written = write_outputs(plan, args.out, lang=settings.lang, on_wait=_say)
+    print_summary(plan, list(written), args.out, labels)
     if written.failed:
         log_path = _log("".join(f.details for f in written.failed))
         for failed in written.failed:
             print(f"warning: {args.out / failed.name} was not written ({failed.message}); "
                   f"the other outputs are the new plan (details in {log_path})", file=sys.stderr)
     if old_json is not None:
-        print(f"changes from {previous_path} (--fresh to plan from scratch):")
-        for line in format_diff(diff_plans(old_json, plan_to_json(plan))):
+        print(labels.t("t_changes_from", path=previous_path))
+        for line in format_diff(diff_plans(old_json, plan_to_json(plan)), labels):
             print(f"  {line}")
     return EXIT_OK
 
@@ -222,6 +227,7 @@ def _roads_import(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    labels = Labels(getattr(args, "lang", None) or "vi")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         if args.command == "plan":
@@ -236,12 +242,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_INPUT
     except InfeasibleError as exc:
-        print(f"error: no feasible plan: {exc}", file=sys.stderr)
+        print(f"error: {labels['no_feasible']}: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
     except KeyboardInterrupt:
-        print("interrupted; earlier outputs are unchanged", file=sys.stderr)
+        print(labels["interrupted"], file=sys.stderr)
         return 130
     except Exception as exc:  # the one place a bug turns into a message, not a traceback
         where = _log("".join(traceback.format_exception(exc)))
-        print(f"internal error: {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
+        print(
+            f"{labels['internal_error']}: {type(exc).__name__}: {exc} "
+            f"({labels['details_in']} {where})",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

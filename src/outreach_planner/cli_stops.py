@@ -9,6 +9,7 @@ from typing import Any
 from outreach_planner.builtin import default_settings_path
 from outreach_planner.errors import InputError, Problem
 from outreach_planner.io.geojson import read_json
+from outreach_planner.labels import LANGS, Labels
 from outreach_planner.settings import (
     WEEKDAYS,
     Settings,
@@ -30,6 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--settings", type=Path, help="settings TOML (default: built-in)")
         p.add_argument("--villages", type=Path, help="villages GeoJSON")
         p.add_argument("--communes", type=Path, help="commune polygons GeoJSON")
+        p.add_argument("--lang", choices=LANGS, help="vi (default) or en (setting: lang)")
         p.set_defaults(handler=handler)
         return p
 
@@ -43,6 +45,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--villages-in", metavar="ID;ID", default="", help="village ids it serves")
     p.add_argument("--people", metavar="N", help="people it reaches (a stop without villages)")
     p.add_argument("--online", action="store_true", help="ask an online geocoder if needed")
+    p.add_argument(
+        "--force", action="store_true", help="add even where a stop is (people count twice)"
+    )
     for name, help_text, handler in (
         ("remove", "delete a stop (its villages are no longer served)", _remove),
         ("split", "one stop per village of a stop", _split),
@@ -70,6 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("diff", help="what changed between two plan.json files")
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)
+    d.add_argument("--lang", choices=LANGS, help="vi (default) or en")
     d.set_defaults(handler=_diff)
 
 
@@ -79,6 +85,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         settings = load_settings(args.settings, base=settings)
     raw: dict[str, Any] = {k: str(getattr(args, k)) for k in ("villages", "communes")
                            if getattr(args, k) is not None}  # fmt: skip
+    if args.lang is not None:
+        raw["lang"] = args.lang
     return settings_from_mapping(raw, source="command line", folder=Path.cwd(), base=settings)
 
 
@@ -88,26 +96,37 @@ def _list_of(args: argparse.Namespace):
     return StopList(_settings(args), args.file)
 
 
-def _show(stop) -> str:
+def _labels(args: argparse.Namespace) -> Labels:
+    return Labels(_settings(args).lang)
+
+
+def _show(stop, lb: Labels) -> str:
     pins = ",".join(WEEKDAYS[d] for d in stop.pin_weekdays)
     pins += ("," if pins and stop.pin_dates else "") + ",".join(str(d) for d in stop.pin_dates)
-    flags = ("" if stop.enabled else " [disabled]") + (f" [pinned {pins}]" if pins else "")
-    return f"{stop.id:<16} {stop.population:>6,} people  min {stop.min_visits}  {stop.name}{flags}"
+    flags = ("" if stop.enabled else f" [{lb['l_disabled']}]") + (
+        f" [{lb['l_pinned']} {pins}]" if pins else ""
+    )
+    return (
+        f"{stop.id:<16} {lb.count(stop.population):>6} {lb['l_people']}  "
+        f"{lb['l_min']} {stop.min_visits}  {lb['l_priority']} {stop.priority:g}  "
+        f"{stop.name}{flags}"
+    )
 
 
 def _init(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import init_stops
 
     stops = init_stops(_settings(args), args.file, force=args.force)
-    print(f"wrote {len(stops)} stops to {args.file}; edit it, then run `outreach-planner plan`")
+    print(_labels(args).t("s_wrote", n=len(stops), file=args.file))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
     stops = _list_of(args).load()
+    lb = _labels(args)
     for stop in stops:
-        print(_show(stop))
-    print(f"{len(stops)} stops, {sum(s.enabled for s in stops)} enabled")
+        print(_show(stop, lb))
+    print(lb.t("l_total", n=len(stops), enabled=sum(s.enabled for s in stops)))
     return 0
 
 
@@ -127,16 +146,18 @@ def _add(args: argparse.Namespace) -> int:
     ids = [v.strip() for v in args.villages_in.replace(",", ";").split(";") if v.strip()]
     stop = add_stop(
         _list_of(args), at=at, place=args.place, name=args.name, village_ids=ids,
-        people=people, online=args.online,
+        people=people, online=args.online, force=args.force,
     )  # fmt: skip
-    print(f"added {_show(stop)}")
+    lb = _labels(args)
+    print(f"{lb['s_added']} {_show(stop, lb)}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import remove_stop
 
-    print(f"removed {_show(remove_stop(_list_of(args), args.id))}")
+    lb = _labels(args)
+    print(f"{lb['s_removed']} {_show(remove_stop(_list_of(args), args.id), lb)}")
     return 0
 
 
@@ -144,7 +165,8 @@ def _set_enabled(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import set_enabled
 
     stop = set_enabled(_list_of(args), args.id, args.enabled)
-    print(f"{'enabled' if args.enabled else 'disabled'} {_show(stop)}")
+    lb = _labels(args)
+    print(f"{lb['s_enabled' if args.enabled else 's_disabled']} {_show(stop, lb)}")
     return 0
 
 
@@ -165,7 +187,9 @@ def _pin(args: argparse.Namespace) -> int:
         if d is None:
             raise InputError(Problem("command line", "", "--date", text, "a date YYYY-MM-DD"))
         dates.append(d)
-    print(f"pinned {_show(pin_stop(_list_of(args), args.id, weekdays=weekdays, dates=dates))}")
+    lb = _labels(args)
+    stop = pin_stop(_list_of(args), args.id, weekdays=weekdays, dates=dates)
+    print(f"{lb['s_pinned']} {_show(stop, lb)}")
     return 0
 
 
@@ -173,22 +197,25 @@ def _set(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import set_field
 
     stop = set_field(_list_of(args), args.id, args.field, args.value)
-    print(f"set {args.field} of {_show(stop)}")
+    lb = _labels(args)
+    print(f"{lb.t('s_set', field=args.field)} {_show(stop, lb)}")
     return 0
 
 
 def _merge(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import merge_stops
 
-    print(f"merged into {_show(merge_stops(_list_of(args), args.id, args.other))}")
+    lb = _labels(args)
+    print(f"{lb['s_merged']} {_show(merge_stops(_list_of(args), args.id, args.other), lb)}")
     return 0
 
 
 def _split(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import split_stop
 
+    lb = _labels(args)
     for stop in split_stop(_list_of(args), args.id):
-        print(f"split into {_show(stop)}")
+        print(f"{lb['s_split']} {_show(stop, lb)}")
     return 0
 
 
@@ -200,6 +227,7 @@ def _diff(args: argparse.Namespace) -> int:
     load_previous_plan(args.new)
     old = read_json(args.old, what="plan")
     new = read_json(args.new, what="plan")
-    for line in format_diff(diff_plans(old, new)):
+    lang = args.lang or load_settings(default_settings_path()).lang
+    for line in format_diff(diff_plans(old, new), Labels(lang)):
         print(line)
     return 0

@@ -28,6 +28,9 @@ class Problem:
     def __str__(self) -> str:
         place = f"{self.source}: {self.where}" if self.where else self.source
         field = f" field '{self.field}'" if self.field else ""
+        if self.value is None or self.value == "":
+            # Nothing was given: say so rather than print a raw None.
+            return f"{place}:{field} missing, expected {self.expected}"
         return f"{place}:{field} got {self.value!r}, expected {self.expected}"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from outreach_planner.days_off import MovedDate, SkippedDate
 from outreach_planner.settings import WEEKDAYS, WEEKDAYS_VI
+from outreach_planner.terminal_words import TERMINAL
 
 LANGS = ("vi", "en")
 
@@ -46,7 +47,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "unassigned": "Chưa xếp được",
         "reason": "Lý do",
         "straight_legs": "Đường nối là đường thẳng ước tính, không phải đường thực tế.",
-        "estimated_data": "Vị trí thôn, bon là số liệu ước tính.",
+        "estimated_data": "Số liệu ước tính, chưa phải số liệu thật:",
+        "estimated_villages": "vị trí và số dân các thôn, bon",
+        "estimated_depot": "vị trí điểm xuất phát",
+        "estimated_col": "Số liệu ước tính",
         "needs_placement": "{n} thôn chưa có vị trí, đặt tạm quanh trung tâm xã (viền đứt): "
         "cần đặt lại vị trí thật",
         "placeholder": "Vị trí tạm (trung tâm xã): cần đặt lại",
@@ -98,7 +102,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "unassigned": "Not placed",
         "reason": "Reason",
         "straight_legs": "Legs are estimated straight lines, not the roads driven.",
-        "estimated_data": "Village positions are estimates.",
+        "estimated_data": "Estimated data, not real figures:",
+        "estimated_villages": "village positions and head counts",
+        "estimated_depot": "the depot's position",
+        "estimated_col": "Estimated data",
         "needs_placement": "{n} villages have no position yet and stand around their commune's "
         "centre (dashed): move them to where they are",
         "placeholder": "Placeholder position (commune centre): to be moved",
@@ -155,10 +162,21 @@ class Labels:
         if lang not in LANGS:
             raise ValueError(f"language must be one of {LANGS}, got {lang!r}")
         self.lang = lang
-        self._words = _LABELS[lang]
+        self._words = {**_LABELS[lang], **TERMINAL[lang]}
 
     def __getitem__(self, key: str) -> str:
         return self._words[key]
+
+    def t(self, key: str, **fields: object) -> str:
+        """A terminal template filled in ('{n} stops' -> '5 stops')."""
+        if self.lang == "en" and "weeks" in fields:
+            fields.setdefault("weeks_word", "week" if fields["weeks"] == 1 else "weeks")
+        return self._words[key].format(**fields)
+
+    def number(self, x: float, digits: int = 1) -> str:
+        """A decimal number: 2,5 in Vietnamese, 2.5 in English."""
+        text = f"{x:,.{digits}f}"
+        return text.translate(str.maketrans(",.", ".,")) if self.lang == "vi" else text
 
     def date(self, d: dt.date) -> str:
         return d.strftime("%d/%m/%Y")
@@ -178,6 +196,13 @@ class Labels:
         """Kilometres to one decimal: 3,2 in Vietnamese, 3.2 in English."""
         text = f"{metres / 1000:,.1f}"
         return text.translate(str.maketrans(",.", ".,")) if self.lang == "vi" else text
+
+    def estimated(self, parts: tuple[str, ...]) -> str:
+        """The notice for a plan's estimated data ('' when all of it is real)."""
+        if not parts:
+            return ""
+        what = "; ".join(self._words[f"estimated_{p}"] for p in parts)
+        return f"{self._words['estimated_data']} {what}."
 
     def languages(self, codes: tuple[str, ...]) -> str:
         return ", ".join(self._words.get(c, c) for c in codes)

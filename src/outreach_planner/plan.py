@@ -106,6 +106,17 @@ class Plan:
     skipped_dates: tuple[SkippedDate, ...] = ()  # usual run dates that were days off
     moved_dates: tuple[MovedDate, ...] = ()  # ... and those whose run moved later that week
 
+    @property
+    def estimated(self) -> tuple[str, ...]:
+        """What of the plan's data is estimated: "villages" (positions and head counts of
+        the villages of its stops) and "depot"; empty when every figure is real."""
+        parts = []
+        if any(v.estimated for s in self.stops for v in s.villages):
+            parts.append("villages")
+        if self.settings.depot.estimated:
+            parts.append("depot")
+        return tuple(parts)
+
     def visits_of(self, stop_id: str) -> int:
         return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)
 

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from outreach_planner.labels import Labels
+
 RETIME_THRESHOLD_S = 15 * 60
 
 
@@ -30,6 +32,11 @@ class PlanDiff:
     runs: list[RunChanges]
     kept: int  # visits of stops still planned, on the same date as before
     comparable: int  # old visits of stops that are still planned
+    # For people reading the changes: stop names, run dates, broadcast start times.
+    names: dict[str, str] = field(default_factory=dict)
+    run_dates: dict[str, tuple[dt.date, int]] = field(default_factory=dict)
+    old_times: dict[tuple[str, str], str] = field(default_factory=dict)  # (run, stop) -> HH:MM
+    new_times: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def kept_pct(self) -> float:
@@ -72,28 +79,81 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
     planned = {s["id"] for s in new["stops"] if s.get("enabled", True)}
     comparable = [(r, s) for (r, s) in before if s in planned]
     kept = sum(1 for key in comparable if key in after)
-    return PlanDiff([changes[r] for r in run_ids], kept, len(comparable))
+    return PlanDiff(
+        [changes[r] for r in run_ids], kept, len(comparable),
+        names=_names(old, new), run_dates=_run_dates(old, new),
+        old_times=_times(before), new_times=_times(after),
+    )  # fmt: skip
 
 
-def format_diff(d: PlanDiff) -> list[str]:
-    """Readable lines: one per changed run, then the share of visits kept."""
+def _names(*plans: dict[str, Any]) -> dict[str, str]:
+    """Stop id -> name, the newer plan's name winning."""
+    names: dict[str, str] = {}
+    for plan in plans:
+        for r in plan["runs"]:
+            for v in r["visits"]:
+                if isinstance(v.get("stop_name"), str):
+                    names[v["stop_id"]] = v["stop_name"]
+        for s in plan.get("stops", []):
+            if isinstance(s.get("name"), str):
+                names[s["id"]] = s["name"]
+    return names
+
+
+def _run_dates(*plans: dict[str, Any]) -> dict[str, tuple[dt.date, int]]:
+    return {
+        r["id"]: (dt.date.fromisoformat(r["date"]), int(r.get("vehicle", 1)))
+        for plan in plans
+        for r in plan["runs"]
+    }
+
+
+def _times(visits: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], str]:
+    return {k: dt.datetime.fromisoformat(v["start"]).strftime("%H:%M") for k, v in visits.items()}
+
+
+def format_diff(d: PlanDiff, labels: Labels | None = None) -> list[str]:
+    """Readable lines: one per changed run (its weekday and date; each stop by name,
+    id and broadcast time), then the share of visits kept."""
+    lb = labels or Labels("en")
+
+    def run(run_id: str) -> str:
+        if run_id not in d.run_dates:
+            return run_id
+        date, vehicle = d.run_dates[run_id]
+        text = f"{lb.weekday(date)} {lb.date(date)}"
+        return text + (f" ({lb.t('d_vehicle', n=vehicle)})" if vehicle > 1 else "")
+
+    def stop(stop_id: str, time: str | None = None) -> str:
+        name = d.names.get(stop_id)
+        text = f"{name} ({stop_id})" if name and name != stop_id else stop_id
+        return f"{text} {time}" if time else text
+
     lines = []
     for c in d.runs:
         if c.empty:
             continue
+        r = c.run_id
         parts = []
         if c.added:
-            parts.append("added " + ", ".join(c.added))
+            parts.append(f"{lb['d_added']} " + ", ".join(
+                stop(s, d.new_times.get((r, s))) for s in c.added))  # fmt: skip
         if c.removed:
-            parts.append("removed " + ", ".join(c.removed))
+            parts.append(f"{lb['d_removed']} " + ", ".join(
+                stop(s, d.old_times.get((r, s))) for s in c.removed))  # fmt: skip
         if c.moved_in:
-            parts.append("moved here " + ", ".join(f"{s} (from {r})" for s, r in c.moved_in))
+            parts.append(f"{lb['d_moved_in']} " + ", ".join(
+                f"{stop(s, d.new_times.get((r, s)))} ({lb['d_from']} {run(o)})"
+                for s, o in c.moved_in))  # fmt: skip
         if c.moved_out:
-            parts.append("moved away " + ", ".join(f"{s} (to {r})" for s, r in c.moved_out))
+            parts.append(f"{lb['d_moved_out']} " + ", ".join(
+                f"{stop(s, d.old_times.get((r, s)))} ({lb['d_to']} {run(o)})"
+                for s, o in c.moved_out))  # fmt: skip
         if c.retimed:
-            parts.append("retimed " + ", ".join(f"{s} {a}→{b}" for s, a, b in c.retimed))
-        lines.append(f"{c.run_id}: " + "; ".join(parts))
+            parts.append(f"{lb['d_retimed']} " + ", ".join(
+                f"{stop(s)} {a}→{b}" for s, a, b in c.retimed))  # fmt: skip
+        lines.append(f"{run(r)}: " + "; ".join(parts))
     if not lines:
-        lines.append("no change")
-    lines.append(f"kept on the same date: {d.kept} of {d.comparable} visits ({d.kept_pct:.1f} %)")
+        lines.append(lb["d_no_change"])
+    lines.append(lb.t("d_kept", kept=d.kept, total=d.comparable, pct=lb.number(d.kept_pct)))
     return lines

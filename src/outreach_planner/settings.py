@@ -90,6 +90,8 @@ class Settings:
     # The routing engine under the periodic solver: PyVRP (0.28 % from the best-known
     # Solomon costs at 5 s, README) or OR-Tools (3.6 %); see `optimize/vrp.py`.
     engine: str = "pyvrp"
+    # The language of everything a person reads (outputs and terminal); --lang overrides.
+    lang: str = "vi"
     villages: Path | None = None
     communes: Path | None = None
     programme: Path | None = None
@@ -260,7 +262,7 @@ _KEYS = {
     "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
     "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s", "engine",
-    "villages", "communes", "programme", "stops", "depot",
+    "villages", "communes", "programme", "stops", "depot", "lang",
     "roads", "road_speeds_kmh", "max_snap_m", "closed_dates", "extra_dates", "on_closed_day",
 }  # fmt: skip
 
@@ -356,6 +358,11 @@ def settings_from_mapping(
             changes["engine"] = raw["engine"]
         else:
             problems.add("", "engine", raw["engine"], f"one of {', '.join(sorted(ENGINES))}")
+    if "lang" in raw:
+        if raw["lang"] in ("vi", "en"):
+            changes["lang"] = raw["lang"]
+        else:
+            problems.add("", "lang", raw["lang"], "vi (Vietnamese) or en (English)")
     if "timezone" in raw:
         try:
             ZoneInfo(str(raw["timezone"]))

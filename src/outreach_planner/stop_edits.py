@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -65,10 +66,10 @@ class StopList:
         for s in stops:
             if s.id == stop_id:
                 return s
+        close = difflib.get_close_matches(stop_id, [s.id for s in stops], n=3, cutoff=0.6)
+        hint = f": did you mean {' or '.join(close)}?" if close else " (see `stops list`)"
         raise InputError(
-            Problem(
-                str(self.path), "", "id", stop_id, "the id of a stop in the list (see `stops list`)"
-            )
+            Problem(str(self.path), "", "id", stop_id, f"the id of a stop in the list{hint}")
         )
 
 
@@ -118,16 +119,23 @@ def add_stop(
     village_ids: Sequence[str] = (),
     people: int | None = None,
     online: bool = False,
+    force: bool = False,
 ) -> Stop:
-    """Add a stop at coordinates or at a named place; named villages move into it."""
+    """Add a stop at coordinates or at a named place; named villages move into it.
+
+    An add that lands on an existing stop (within the audible radius of its
+    position, or at a village a stop already serves) is refused unless `force`:
+    its people would otherwise be counted twice, or the stop silently changed.
+    """
     stops = stops_list.load()
     if (at is None) == (place is None):
-        raise _refuse("position", None, "either --at LON,LAT or --place NAME")
+        raise _refuse("position", "", "either --at LON,LAT or --place NAME")
     moved: list[Village] = []
     for vid in village_ids:
         if vid not in stops_list.villages:
             raise _refuse("villages", vid, "the id of a village in the villages file")
         moved.append(stops_list.villages[vid])
+    place_village: Village | None = None
     if place is not None:
         found = find_place(
             place,
@@ -137,14 +145,16 @@ def add_stop(
             online=online,
         )
         at = found.position
-        if found.village is not None and found.village not in moved:
-            moved.append(found.village)
+        place_village = found.village
+        unserved = place_village is not None and _holder(stops, place_village) is None
+        if place_village is not None and place_village not in moved and unserved:
+            moved.append(place_village)  # a village no stop serves any more
         name = name or found.name
     assert at is not None
+    if not force:
+        _refuse_landing(stops_list, stops, moved, at, place, place_village)
     if not moved and people is None:
-        raise _refuse(
-            "people", None, "--people N for a stop without villages (or --villages-in IDS)"
-        )
+        raise _refuse("people", "", "--people N for a stop without villages (or --villages-in IDS)")
     for v in moved:
         d = geodesic_m(at, v.position)
         if d > stops_list.settings.audible_radius_m:
@@ -177,6 +187,46 @@ def add_stop(
     )
     stops_list.save([*kept, new])
     return new
+
+
+def _holder(stops: Sequence[Stop], village: Village | None) -> Stop | None:
+    if village is None:
+        return None
+    return next((s for s in stops if any(v.id == village.id for v in s.villages)), None)
+
+
+def _refuse_landing(
+    stops_list: StopList,
+    stops: Sequence[Stop],
+    moved: Sequence[Village],
+    at: LonLat,
+    place: str | None,
+    village: Village | None,
+) -> None:
+    """Refuse an add onto a stop that is there already (it stays as it is)."""
+    radius = stops_list.settings.audible_radius_m
+    # A stop whose villages all move into the new one is replaced, not landed on.
+    survivors = _without_villages(stops, moved)
+    holder = _holder(stops, village)
+    if holder is not None and village is not None and village not in moved:
+        why = f"village {village.id} is already served by that stop"
+        on = holder
+    else:
+        near = sorted((geodesic_m(at, s.position), s.id, s) for s in survivors)
+        near = [n for n in near if n[0] <= radius]
+        if not near:
+            return
+        distance, _, on = near[0]
+        why = f"{distance:.0f} m from it, within the audible radius ({radius:.0f} m)"
+    where = place if place is not None else f"{at.lon:.6f},{at.lat:.6f}"
+    raise _refuse(
+        "place" if place is not None else "--at",
+        where,
+        f"a place no stop serves yet, but it lands on {on.id} ({on.name}, "
+        f"{on.population} people; {why}); nothing was changed: change that stop "
+        f"(`stops set {on.id} people_override N`, `stops set {on.id} villages ...`) "
+        f"or add --force for a second stop there",
+    )
 
 
 def _free_id(stops: Sequence[Stop], wanted: str) -> str:
@@ -226,7 +276,7 @@ def pin_stop(
 ) -> Stop:
     """Pin a stop to weekdays or dates (replacing earlier pins); impossible pins are refused."""
     if not weekdays and not dates:
-        raise _refuse("pin", None, "--weekday NAME or --date YYYY-MM-DD")
+        raise _refuse("pin", "", "--weekday NAME or --date YYYY-MM-DD")
     check_pins(stops_list.settings, weekdays, dates)
     return _update(
         stops_list,

@@ -301,8 +301,8 @@ def _notes(plan: Plan, labels: Labels) -> list[str]:
             '<a href="https://www.openstreetmap.org/copyright">'
             f"{_esc(plan.roads.attribution)}</a> (ODbL)"
         )
-    if any(v.estimated for s in plan.stops for v in s.villages):
-        notes.append(f"<i>{_esc(labels['estimated_data'])}</i>")
+    if plan.estimated:
+        notes.append(f"<i>{_esc(labels.estimated(plan.estimated))}</i>")
     unplaced = sum(v.needs_placement for s in plan.stops for v in s.villages)
     if unplaced:
         notes.append(f"<i>{_esc(labels['needs_placement'].format(n=unplaced))}</i>")

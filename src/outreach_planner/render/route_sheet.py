@@ -394,8 +394,8 @@ def _notes(plan: Plan, labels: Labels, *, osm_drawn: bool) -> list[str]:
     notes = []
     if plan.travel_model == "straight-line":
         notes.append(labels["straight_legs"])
-    if any(v.estimated for s in plan.stops for v in s.villages):
-        notes.append(labels["estimated_data"])
+    if plan.estimated:
+        notes.append(labels.estimated(plan.estimated))
     if osm_drawn:
         notes.append(_attribution(plan))
     return notes
