@@ -51,6 +51,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "estimated_villages": "vị trí và số dân các thôn, bon",
         "estimated_depot": "vị trí điểm xuất phát",
         "estimated_col": "Số liệu ước tính",
+        "formatted": "định dạng Việt Nam",
+        "estimated_point": "Vị trí ước tính, chưa phải vị trí thật.",
         "needs_placement": "{n} thôn chưa có vị trí, đặt tạm quanh trung tâm xã (viền đứt): "
         "cần đặt lại vị trí thật",
         "placeholder": "Vị trí tạm (trung tâm xã): cần đặt lại",
@@ -106,6 +108,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "estimated_villages": "village positions and head counts",
         "estimated_depot": "the depot's position",
         "estimated_col": "Estimated data",
+        "formatted": "formatted",
+        "estimated_point": "Estimated position, not the real one.",
         "needs_placement": "{n} villages have no position yet and stand around their commune's "
         "centre (dashed): move them to where they are",
         "placeholder": "Placeholder position (commune centre): to be moved",
@@ -207,9 +211,7 @@ class Labels:
     def languages(self, codes: tuple[str, ...]) -> str:
         return ", ".join(self._words.get(c, c) for c in codes)
 
-    def day_changes(
-        self, skipped: Sequence[SkippedDate], moved: Sequence[MovedDate]
-    ) -> list[str]:
+    def day_changes(self, skipped: Sequence[SkippedDate], moved: Sequence[MovedDate]) -> list[str]:
         """One line for the skipped run dates and one for the moved ones, with why."""
         lines = []
         if skipped:

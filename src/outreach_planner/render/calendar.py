@@ -154,13 +154,18 @@ def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -
             lines.append(
                 f"{labels['lunch']} {labels.time(run.lunch[0])}–{labels.time(run.lunch[1])}"
             )
+        if plan.estimated:
+            lines.append(labels.estimated(plan.estimated))
         ev.add("description", ics_text("\n".join(lines)))
         ev.add("location", ics_text(plan.settings.depot.name))
         events = [ev]
         seen: dict[str, int] = {}
         for n, v in enumerate(run.visits, start=1):
             seen[v.stop.id] = seen.get(v.stop.id, 0) + 1
-            events.append(_visit_event(run, v, n, seen[v.stop.id], stamp, labels))
+            events.append(
+                _visit_event(run, v, n, seen[v.stop.id], stamp, labels,
+                             labels.estimated(plan.estimated))
+            )  # fmt: skip
         for event in events:
             _sequence(event, before.pop(str(event["UID"]), None))
             cal.add_component(event)
@@ -178,7 +183,13 @@ def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -
 
 
 def _visit_event(
-    run: Run, v: Visit, n: int, occurrence: int, stamp: dt.datetime, labels: Labels
+    run: Run,
+    v: Visit,
+    n: int,
+    occurrence: int,
+    stamp: dt.datetime,
+    labels: Labels,
+    notice: str = "",
 ) -> Event:
     s = v.stop
     ev = Event()
@@ -201,6 +212,7 @@ def _visit_event(
             f"{labels['depart']} {labels.time(v.depart)})\n"
             f"{labels['villages']}:\n{villages}\n"
             f"{labels['people_covered']}: {labels.count(s.population)}"
+            + (f"\n{notice}" if notice else "")
         ),
     )
     return ev

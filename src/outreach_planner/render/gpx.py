@@ -13,6 +13,7 @@ import re
 
 import gpxpy.gpx
 
+from outreach_planner.domain import Stop
 from outreach_planner.geo import LonLat
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Leg, Plan, Run
@@ -42,6 +43,10 @@ def _point(p: LonLat, time: dt.datetime | None = None) -> gpxpy.gpx.GPXTrackPoin
     return gpxpy.gpx.GPXTrackPoint(p.lat, p.lon, time=_utc(time) if time else None)
 
 
+def _estimated(stop: Stop) -> bool:
+    return any(v.estimated for v in stop.villages)
+
+
 def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
     """One run: depot and numbered stops as waypoints; depot -> stops -> depot as a track."""
     title = (
@@ -57,7 +62,10 @@ def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
         f"{labels['back_depot']} {labels.time(run.back)}; {len(run.visits)} "
         f"{labels['stops'].lower()}; {labels.count(run.people)} {labels['people'].lower()}"
         + (f"\n{labels['straight_legs']}" if plan.travel_model == "straight-line" else "")
+        + (f"\n{labels.estimated(plan.estimated)}" if plan.estimated else "")
     )
+    if plan.estimated:  # the file's metadata too: what a navigation app shows of it
+        gpx.keywords = xml_text(labels["estimated_col"])
     gpx.waypoints.append(
         gpxpy.gpx.GPXWaypoint(
             depot.position.lat,
@@ -67,6 +75,7 @@ def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
             description=xml_text(
                 f"{labels['leave_depot']} {labels.time(run.depart)}, "
                 f"{labels['back_depot']} {labels.time(run.back)}"
+                + (f"\n{labels['estimated_point']}" if depot.estimated else "")
             ),
             type=xml_text(labels["depot"]),
         )
@@ -86,6 +95,7 @@ def render_run_gpx(plan: Plan, run: Run, labels: Labels) -> bytes:
                     f"{labels['depart']} {labels.time(v.depart)}\n"
                     f"{labels['villages']}: {villages}\n"
                     f"{labels['people_covered']}: {labels.count(s.population)}"
+                    + (f"\n{labels['estimated_point']}" if _estimated(s) else "")
                 ),
                 type=xml_text(labels["stop"]),
             )

@@ -65,13 +65,15 @@ def _attribution(plan: Plan) -> str:
 class _Sheet(FPDF):
     """A4 landscape with DejaVu Sans, the fixed creation date and no page-count alias."""
 
-    def __init__(self, created: dt.date, title: str):
+    def __init__(self, created: dt.date, title: str, notice: str = ""):
         super().__init__(orientation="L", unit="mm", format="A4")
         regular, bold = _font_files()
         self.add_font(FONT, "", str(regular))
         self.add_font(FONT, "B", str(bold))
         self.set_margins(_MARGIN_MM, _MARGIN_MM, _MARGIN_MM)
-        self.set_auto_page_break(True, margin=_MARGIN_MM + 6)
+        # The estimated-data notice stands above the footer of every page.
+        self.notice = notice
+        self.set_auto_page_break(True, margin=_MARGIN_MM + (10 if notice else 6))
         # Same plan, same bytes: the date stamped in the file is the plan's first day.
         self.set_creation_date(dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC))
         # A name like "{nb}" must print as written, not as the page count.
@@ -89,6 +91,11 @@ class _Sheet(FPDF):
             # fpdf2 skips a set_font equal to the last one it made, on whichever page:
             # switch twice so this page's stream selects the regular face itself.
             self.set_font(FONT, "B", 8)
+            if self.notice:
+                self.set_xy(_MARGIN_MM, self.h - _MARGIN_MM - 8.5)
+                self.set_text_color(150, 60, 0)
+                self.cell(self.epw, 4, self.notice, align="L")
+                self.set_text_color(0, 0, 0)
             self.set_font(FONT, "", 8)
             self.set_xy(_MARGIN_MM, self.h - _MARGIN_MM - 4)
             self.cell(self.epw / 2, 4, left, align="L")
@@ -394,8 +401,6 @@ def _notes(plan: Plan, labels: Labels, *, osm_drawn: bool) -> list[str]:
     notes = []
     if plan.travel_model == "straight-line":
         notes.append(labels["straight_legs"])
-    if plan.estimated:
-        notes.append(labels.estimated(plan.estimated))
     if osm_drawn:
         notes.append(_attribution(plan))
     return notes
@@ -405,7 +410,7 @@ def render_route_sheet(plan: Plan, index: int, labels: Labels) -> bytes:
     """The run's printable sheet: title, map, then the timetable (A4 landscape PDF)."""
     run = plan.runs[index]
     title = _title(run, labels)
-    pdf = _Sheet(plan.start, title)
+    pdf = _Sheet(plan.start, title, labels.estimated(plan.estimated))
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
@@ -658,7 +663,7 @@ def render_week_overview(plan: Plan, labels: Labels) -> bytes:
     continuing on further pages.
     """
     title = f"{labels['week_overview']} — {labels['plan_title']}"
-    pdf = _Sheet(plan.start, title)
+    pdf = _Sheet(plan.start, title, labels.estimated(plan.estimated))
     col_gap = 8.0
     for monday, week in _weeks(plan):
         sunday = monday + dt.timedelta(days=6)
