@@ -41,6 +41,10 @@ class InputError(OutreachError, ValueError):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # Crosses process boundaries (worker pools, Dask) with its problems intact.
+        return (type(self), (self.problems,))
+
 
 class InfeasibleError(OutreachError, RuntimeError):
     """The inputs are valid but no plan can satisfy them; the message says why."""
