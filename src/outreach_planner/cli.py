@@ -18,6 +18,7 @@ from outreach_planner import __version__
 from outreach_planner.bench.cli import add_command as add_bench_command
 from outreach_planner.builtin import default_settings_path
 from outreach_planner.cli_district import add_commands as add_district_commands
+from outreach_planner.cli_province import add_commands as add_province_commands
 from outreach_planner.cli_stops import add_commands as add_stop_commands
 from outreach_planner.errors import InfeasibleError, InputError
 from outreach_planner.labels import LANGS, Labels
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--include-tracks", action="store_true", help="also tracks and paths")
     imp.add_argument("--out", type=Path, metavar="CACHE", help="cache file (*.roads.npz)")
     add_stop_commands(sub)
+    add_province_commands(sub)
     add_district_commands(sub)
     add_bench_command(sub)
     add_serve_command(sub)
