@@ -43,14 +43,26 @@ weekdays = ["monday", "thursday"]
 """
 
 
+def _province(tiny_dir: Path, folder: Path) -> Path:
+    """The tiny villages as a province of two teams, one per commune."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("villages.geojson", "communes.geojson", "programme.toml"):
+        shutil.copy(tiny_dir / name, folder / name)
+    shutil.copytree(tiny_dir / "items", folder / "items")
+    (folder / "province.toml").write_text(TEAMS_TOML, encoding="utf-8")
+    return folder / "province.toml"
+
+
 @pytest.fixture
 def province(tiny_dir: Path, tmp_path: Path) -> Path:
-    """The tiny villages as a province of two teams, one per commune."""
-    for name in ("villages.geojson", "communes.geojson", "programme.toml"):
-        shutil.copy(tiny_dir / name, tmp_path / name)
-    shutil.copytree(tiny_dir / "items", tmp_path / "items")
-    (tmp_path / "province.toml").write_text(TEAMS_TOML, encoding="utf-8")
-    return tmp_path / "province.toml"
+    return _province(tiny_dir, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def planned(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """The tiny province planned serially, once: (its settings, the teams' results)."""
+    settings = _province(tiny_dir, tmp_path_factory.mktemp("province"))
+    return settings, _plan(settings, settings.parent / "serial", workers=1)
 
 
 def _plan(settings: Path, out: Path, **kwargs: object) -> list:
@@ -131,8 +143,8 @@ def test_each_team_gets_a_working_folder_of_its_own(province: Path, tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_a_province_plans_every_team_by_its_own_rules(province: Path, tmp_path: Path) -> None:
-    results = _plan(province, tmp_path / "out")
+def test_a_province_plans_every_team_by_its_own_rules(planned: tuple[Path, list]) -> None:
+    _, results = planned
     assert [r.name for r in results] == ["Đội Xã A", "Đội Xã B"]
     assert sum(r.villages for r in results) == 6
     for r, weekdays in zip(results, ({1, 4}, {0, 3}), strict=True):
@@ -144,21 +156,22 @@ def test_a_province_plans_every_team_by_its_own_rules(province: Path, tmp_path: 
 
 
 @pytest.mark.slow
-def test_the_same_bytes_serially_and_on_a_process_pool(province: Path, tmp_path: Path) -> None:
-    _plan(province, tmp_path / "serial", workers=1)
-    _plan(province, tmp_path / "pool", workers=2)
-    serial, pool = _files(tmp_path / "serial"), _files(tmp_path / "pool")
+def test_the_same_bytes_serially_and_on_a_process_pool(planned: tuple[Path, list]) -> None:
+    settings, _ = planned
+    # Beside the serial plan: team settings name the province's programme relative to them.
+    _plan(settings, settings.parent / "pool", workers=2)
+    serial, pool = _files(settings.parent / "serial"), _files(settings.parent / "pool")
     assert len(serial) > 20 and serial == pool
 
 
 @pytest.mark.slow
-def test_the_same_bytes_on_a_local_dask_cluster(province: Path, tmp_path: Path) -> None:
+def test_the_same_bytes_on_a_local_dask_cluster(planned: tuple[Path, list]) -> None:
     pytest.importorskip("distributed", reason="the Dask backend is the [cluster] extra")
-    _plan(province, tmp_path / "serial", workers=1)
-    _plan(province, tmp_path / "dask", workers=2, backend="dask")
-    assert _files(tmp_path / "serial") == _files(tmp_path / "dask")
+    settings, _ = planned
+    _plan(settings, settings.parent / "dask", workers=2, backend="dask")
+    assert _files(settings.parent / "serial") == _files(settings.parent / "dask")
 
 
-def test_an_unknown_backend_is_bad_input(province: Path, tmp_path: Path) -> None:
+def test_an_unknown_backend_is_bad_input() -> None:
     with pytest.raises(InputError, match="--backend"):
         plan_teams([], backend="ray")
