@@ -99,7 +99,7 @@ def run_province(
     say=print,  # type: ignore[no-untyped-def]
 ) -> list:
     """Prepare, plan and index a province; returns the teams' results."""
-    from outreach_planner.io.atomic import write_all_atomic
+    from outreach_planner.io.output_set import replace_together
     from outreach_planner.labels import Labels
     from outreach_planner.province import (
         TeamJob,
@@ -137,12 +137,13 @@ def run_province(
         line,
         Labels(lang),
     )
-    write_all_atomic(
+    replace_together(
+        out,
         {
-            out / "summary.csv": province_summary_csv(results),
-            out / "province.json": province_json(results),
-            out / "index.html": index,
-        }
+            "summary.csv": province_summary_csv(results),
+            "province.json": province_json(results),
+            "index.html": index,
+        },
     )
     say(line)
     say(f"{w['wrote']} {out}/ ({w['open']} {out / 'index.html'})")

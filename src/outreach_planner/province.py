@@ -37,9 +37,9 @@ from typing import Any
 import tomli_w
 
 from outreach_planner.errors import InputError, Problem, ProblemCollector
-from outreach_planner.io.atomic import write_all_atomic
 from outreach_planner.io.communes import load_communes
 from outreach_planner.io.geojson import read_json
+from outreach_planner.io.output_set import replace_together
 from outreach_planner.io.villages import load_villages
 from outreach_planner.teams import Team, assign_villages, teams_from_settings
 
@@ -128,17 +128,18 @@ def prepare_teams(settings_path: Path, out: Path) -> list[tuple[Team, Path]]:
         team_settings.update(villages="villages.geojson", communes="communes.geojson")
         team_settings.pop("stops", None)  # a team's edits live in its own stops.csv
         files = {
-            home / "settings.toml": (
+            "settings.toml": (
                 f"# Team {team.name}: made by `outreach-planner province plan` from "
                 f"{settings_path.name};\n# made again on each province plan: edit that file.\n"
             ).encode()
             + tomli_w.dumps(team_settings).encode("utf-8"),
-            home / "villages.geojson": _collection(
+            "villages.geojson": _collection(
                 [features[v.id] for v in sorted(mine, key=lambda v: v.id)], team.name
             ),
-            home / "communes.geojson": _collection([commune_features[n] for n in names], team.name),
+            "communes.geojson": _collection([commune_features[n] for n in names], team.name),
         }
-        write_all_atomic(files)
+        home.mkdir(parents=True, exist_ok=True)
+        replace_together(home, files)
         made.append((team, home))
     return made
 
