@@ -69,3 +69,20 @@ def test_lang_setting_gives_english(tmp_path, capsys):
                  str(tmp_path / "maps")]) == 0  # fmt: skip
     out = capsys.readouterr().out
     assert "Plan 07/12/2026 · 2 weeks" in out and "people reached" in out
+
+
+def test_vietnamese_output_on_a_legacy_code_page(tmp_path):
+    """Windows writes a redirected output in its ANSI code page (cp1252 here), which has
+    no 'ư' or 'ờ': the command must still print, in UTF-8, not fail."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "stops.csv"
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    args = [sys.executable, "-m", "outreach_planner", "stops"]
+    opts = ["--file", str(path), "--settings", str(TINY / "settings.toml")]
+    for command in (["init"], ["list"]):
+        done = subprocess.run([*args, *command, *opts], env=env, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert "người" in done.stdout.decode("utf-8")

@@ -177,8 +177,11 @@ def _plan(args: argparse.Namespace) -> int:
     if written.failed:
         log_path = _log("".join(f.details for f in written.failed))
         for failed in written.failed:
-            print(f"warning: {args.out / failed.name} was not written ({failed.message}); "
-                  f"the other outputs are the new plan (details in {log_path})", file=sys.stderr)
+            print(
+                f"warning: {args.out / failed.name} was not written ({failed.message}); "
+                f"the other outputs are the new plan (details in {log_path})",
+                file=sys.stderr,
+            )
     if old_json is not None:
         print(labels.t("t_changes_from", path=previous_path))
         for line in format_diff(diff_plans(old_json, plan_to_json(plan)), labels):
@@ -227,7 +230,17 @@ def _roads_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _utf8_output() -> None:
+    """Vietnamese text on any terminal: Windows gives a redirected output its ANSI code page
+    (cp1252, cp1258), which cannot write every Vietnamese letter; write UTF-8 there."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     args = _parser().parse_args(argv)
     labels = Labels(getattr(args, "lang", None) or "vi")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

@@ -1,6 +1,6 @@
 """Frozen planner settings with documented defaults, loaded from TOML.
 
-Every default cites its source in ``docs/DOMAIN.md`` terms (the figures the
+Every default cites its source in ``docs/domain.md`` (the figures the
 project's domain notes collect); the shipped ``data/settings.toml`` repeats
 them with comments so a planner can edit them.
 """
@@ -23,11 +23,11 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 ON_CLOSED_DAY = ("skip", "next_working_day")
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
-# A loudspeaker vehicle's speed by OpenStreetMap highway class, km/h (DOMAIN.md, estimates:
+# A loudspeaker vehicle's speed by OpenStreetMap highway class, km/h (docs/domain.md, estimates:
 # national road 40-50, commune roads 25-35, dirt 10-20). A `*_link` takes its road's speed;
 # a lower `maxspeed` tag wins; track and path count only when imported with tracks.
 ROAD_SPEEDS_KMH: tuple[tuple[str, float], ...] = (
-    ("motorway", 60.0),  # not in DOMAIN.md: a van keeping to the slow lane (E)
+    ("motorway", 60.0),  # not in docs/domain.md: a van keeping to the slow lane (E)
     ("trunk", 45.0), ("primary", 45.0),  # national roads such as QL14
     ("secondary", 40.0), ("tertiary", 35.0),  # provincial and district roads
     ("unclassified", 30.0), ("residential", 30.0), ("road", 30.0),  # commune roads
@@ -57,7 +57,7 @@ class Settings:
     weeks: int = 4
     # Twice a week (the district's rule); Tuesday and Friday spread the runs.
     weekdays: tuple[int, ...] = (1, 4)
-    # Lâm Đồng office hours since 1 November 2025 (Đắk Song's province; DOMAIN.md):
+    # Lâm Đồng office hours since 1 November 2025 (Đắk Song's province; docs/domain.md):
     # 07:30-11:30 and 13:30-17:30.
     work_start_s: int = 7 * 3600 + 30 * 60
     lunch_start_s: int = 11 * 3600 + 30 * 60
@@ -69,14 +69,14 @@ class Settings:
     extra_dates: tuple[dt.date, ...] = ()
     on_closed_day: str = "skip"
     vehicles: int = 1
-    # Commune roads 25-35 km/h (DOMAIN.md, estimate); straight lines x 1.3 for road detours.
+    # Commune roads 25-35 km/h (docs/domain.md, estimate); straight lines x 1.3 for road detours.
     speed_kmh: float = 30.0
     detour_factor: float = 1.3
-    # Vehicle loudspeaker reaches about 300 m outdoors (DOMAIN.md, estimate).
+    # Vehicle loudspeaker reaches about 300 m outdoors (docs/domain.md, estimate).
     audible_radius_m: float = 300.0
-    # Setup at a stop 3-5 min (DOMAIN.md, estimate).
+    # Setup at a stop 3-5 min (docs/domain.md, estimate).
     setup_s: int = 4 * 60
-    # VOV news reading speed: 233 syllables per minute (DOMAIN.md).
+    # VOV news reading speed: 233 syllables per minute (docs/domain.md).
     reading_speed_spm: float = 233.0
     min_visits: int = 1
     # A stop is heard at most once a week unless the planner lowers this.
