@@ -350,3 +350,43 @@ def test_a_shared_server_asks_for_the_access_code(tmp_path: Path) -> None:
     assert client.post("/api/login", json={"code": "000000"}).status_code == 401
     assert client.post("/api/login", json={"code": "123456"}).status_code == 200
     assert client.get("/api/session").status_code == 200
+
+
+def test_keep_locks_a_dragged_order_and_replans_around_it(planned) -> None:
+    folder, client, headers = planned
+    plan = client.get("/api/plan").json()
+    run = next(r for r in plan["runs"] if len(r["visits"]) >= 2)
+    order = [v["stop_id"] for v in reversed(run["visits"])]
+    version = client.get("/api/stops").json()["version"]
+    r = client.post("/api/runs/keep", json={"runs": {run["id"]: order}}, headers=headers)
+    assert r.status_code == 428
+    # An order that breaks a rule is refused with its reasons; nothing is written.
+    assert client.patch(f"/api/stops/{order[-1]}", json={"latest": "07:05"},
+                        headers={**headers, "If-Match": version}).status_code == 200
+    before = (folder / "stops.csv").read_bytes()
+    r = client.post("/api/runs/keep", json={"runs": {run["id"]: order}},
+                    headers={**headers, "If-Match": client.get("/api/stops").json()["version"]})
+    assert r.status_code == 422
+    assert [(p["field"], p["value"]) for p in r.json()["problems"]] == [("window", order[-1])]
+    assert (folder / "stops.csv").read_bytes() == before
+    r = client.post("/api/runs/keep", json={"runs": {"2026-12-07": order}},
+                    headers={**headers, "If-Match": client.get("/api/stops").json()["version"]})
+    assert r.status_code == 422  # a Monday: no such run
+    assert client.patch(f"/api/stops/{order[-1]}", json={"latest": ""},
+                        headers={**headers, "If-Match": client.get("/api/stops").json()["version"]}
+                        ).status_code == 200  # fmt: skip
+    r = client.post("/api/runs/keep", json={"runs": {run["id"]: order}},
+                    headers={**headers, "If-Match": client.get("/api/stops").json()["version"]})
+    assert r.status_code == 202, r.text
+    state = _wait(client, r.json()["job"])
+    assert state["state"] == "done", state
+    kept = next(r2 for r2 in client.get("/api/plan").json()["runs"] if r2["id"] == run["id"])
+    assert [v["stop_id"] for v in kept["visits"]] == order
+    assert all(_rows(folder)[sid]["locked"] == run["date"] for sid in order)
+    # Unlock through PATCH, as the panel does.
+    for sid in order:
+        version = client.get("/api/stops").json()["version"]
+        r = client.patch(f"/api/stops/{sid}", json={"locked": ""},
+                         headers={**headers, "If-Match": version})  # fmt: skip
+        assert r.status_code == 200
+    assert all(_rows(folder)[sid]["locked"] == "" for sid in order)

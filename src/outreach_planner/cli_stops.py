@@ -9,6 +9,7 @@ from typing import Any
 from outreach_planner.builtin import default_settings_path
 from outreach_planner.errors import InputError, Problem
 from outreach_planner.io.geojson import read_json
+from outreach_planner.io.stops_csv import format_locks
 from outreach_planner.labels import LANGS, Labels
 from outreach_planner.settings import (
     WEEKDAYS,
@@ -68,6 +69,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("id")
     p.add_argument("field")
     p.add_argument("value")
+    p = command("lock", "keep a visit of a stop on a run in every re-plan", _lock)
+    p.add_argument("id")
+    p.add_argument("--date", required=True, help="the run's date YYYY-MM-DD")
+    p.add_argument("--vehicle", default="1", help="the run's vehicle (default 1)")
+    p = command("unlock", "let re-plans move a locked visit again", _unlock)
+    p.add_argument("id")
+    p.add_argument("--date", help="only the lock of this date (default: every lock)")
+    p.add_argument("--vehicle", help="only the lock of this vehicle")
     p = command("merge", "one stop for the villages of two", _merge)
     p.add_argument("id")
     p.add_argument("other")
@@ -106,6 +115,8 @@ def _show(stop, lb: Labels) -> str:
     flags = ("" if stop.enabled else f" [{lb['l_disabled']}]") + (
         f" [{lb['l_pinned']} {pins}]" if pins else ""
     )
+    if stop.locked:
+        flags += f" [{lb['l_locked']} " + ",".join(format_locks(stop.locked).split(";")) + "]"
     return (
         f"{stop.id:<16} {lb.count(stop.population):>6} {lb['l_people']}  "
         f"{lb['l_min']} {stop.min_visits}  {lb['l_priority']} {stop.priority:g}  "
@@ -199,6 +210,38 @@ def _set(args: argparse.Namespace) -> int:
     stop = set_field(_list_of(args), args.id, args.field, args.value)
     lb = _labels(args)
     print(f"{lb.t('s_set', field=args.field)} {_show(stop, lb)}")
+    return 0
+
+
+def _run_of(args: argparse.Namespace) -> tuple[Any, Any]:
+    date = None if args.date is None else parse_date(args.date)
+    if args.date is not None and date is None:
+        raise InputError(Problem("command line", "", "--date", args.date, "a date YYYY-MM-DD"))
+    vehicle = None
+    if args.vehicle is not None:
+        if not args.vehicle.isdigit() or int(args.vehicle) < 1:
+            raise InputError(
+                Problem("command line", "", "--vehicle", args.vehicle, "a vehicle number from 1")
+            )
+        vehicle = int(args.vehicle)
+    return date, vehicle
+
+
+def _lock(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import lock_stop
+
+    date, vehicle = _run_of(args)
+    lb = _labels(args)
+    print(f"{lb['s_locked']} {_show(lock_stop(_list_of(args), args.id, date, vehicle or 1), lb)}")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    from outreach_planner.stop_edits import unlock_stop
+
+    date, vehicle = _run_of(args)
+    lb = _labels(args)
+    print(f"{lb['s_unlocked']} {_show(unlock_stop(_list_of(args), args.id, date, vehicle), lb)}")
     return 0
 
 

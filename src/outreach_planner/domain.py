@@ -73,6 +73,8 @@ class Stop:
     extra_dwell_s: int = 0
     notes: str = ""
     people_override: int | None = None  # the planner's head count (a market, a new hamlet)
+    # Visits a re-plan must keep: (date, vehicle) of runs locked with this stop.
+    locked: tuple[tuple[dt.date, int], ...] = ()
 
     @property
     def population(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from outreach_planner.clustering import cluster_villages
@@ -16,6 +16,7 @@ from outreach_planner.io.communes import load_communes
 from outreach_planner.io.previous_plan import PreviousPlan
 from outreach_planner.io.stops_csv import load_stops
 from outreach_planner.io.villages import load_villages
+from outreach_planner.locks import apply_locks
 from outreach_planner.optimize.problem import RotaProblem, RunSlot, Shift, StopDemand
 from outreach_planner.optimize.rota import Progress, solve_rota
 from outreach_planner.optimize.schedule import time_run
@@ -200,6 +201,10 @@ def make_plan(
         engine=settings.engine,
     )
     mapped = None if previous is None else previous.routes_for(runs, stops, today)
+    mapped = apply_locks(
+        runs, stops, mapped, _duration(stops, dwell, matrix, settings, runs[0].shift),
+        source=str(settings.stops or "stops.csv"),
+    )  # fmt: skip
     result = solve_rota(problem, progress=progress, previous=mapped)
     # A stop the roads do not link with the depot has a huge travel time, which the rota
     # reports as too long a drive; the road network's own reason says more.
@@ -233,6 +238,21 @@ def make_plan(
         skipped_dates=dates.skipped,
         moved_dates=dates.moved,
     )
+
+
+def _duration(
+    stops: Sequence[Stop], dwell: Sequence[int], matrix: TravelMatrix, settings: Settings,
+    shift: Shift,
+) -> Callable[[list[int]], int | None]:  # fmt: skip
+    """Seconds a run of these stop indices takes, or None when it does not fit the day."""
+
+    def duration(route: list[int]) -> int | None:
+        windows = {i + 1: w for i in route if (w := _window(stops[i], settings)) is not None}
+        timed = time_run([i + 1 for i in route], dwell_s=(0, *dwell), travel_s=matrix.travel_s,
+                         shift=shift, windows=windows)  # fmt: skip
+        return None if timed is None else timed.return_s - timed.depart_depot_s
+
+    return duration
 
 
 def _road_matrix(

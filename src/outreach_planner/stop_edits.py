@@ -310,6 +310,8 @@ def set_fields(stops_list: StopList, stop_id: str, cells: Mapping[str, str]) -> 
     stop = stops_list.find(stops, stop_id)
     if {"pin_weekdays", "pin_dates"} & set(cells):
         check_pins(stops_list.settings, stop.pin_weekdays, stop.pin_dates)
+    for date, vehicle in stop.locked if "locked" in cells else ():
+        _check_run(stops_list.settings, date, vehicle)
     stops_list.save(stops)
     return stop
 
@@ -393,3 +395,61 @@ def _centre(villages: Sequence[Village]) -> LonLat:
     lons = [v.position.lon for v in villages]
     lats = [v.position.lat for v in villages]
     return LonLat((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)
+
+
+def lock_stop(stops_list: StopList, stop_id: str, date: dt.date, vehicle: int = 1) -> Stop:
+    """Lock a visit of the stop to the run of `date` (and vehicle): re-plans keep it."""
+    _check_run(stops_list.settings, date, vehicle)
+    return _update(
+        stops_list,
+        stop_id,
+        lambda s: dataclasses.replace(s, locked=tuple(sorted({*s.locked, (date, vehicle)}))),
+    )
+
+
+def unlock_stop(
+    stops_list: StopList, stop_id: str, date: dt.date | None = None, vehicle: int | None = None
+) -> Stop:
+    """Remove the stop's locks: all of them, or those of `date` (and vehicle)."""
+
+    def keep(lock: tuple[dt.date, int]) -> bool:
+        if date is None:
+            return False
+        return lock[0] != date or (vehicle is not None and lock[1] != vehicle)
+
+    return _update(
+        stops_list,
+        stop_id,
+        lambda s: dataclasses.replace(s, locked=tuple(k for k in s.locked if keep(k))),
+    )
+
+
+def lock_runs(
+    stops_list: StopList,
+    orders: Mapping[tuple[dt.date, int], Sequence[str]],
+) -> list[Stop]:
+    """Lock every visit of these runs (date, vehicle) -> stop ids, in one write; stops
+    locked to one of these runs but no longer in it lose that lock."""
+    for date, vehicle in orders:
+        _check_run(stops_list.settings, date, vehicle)
+    stops = stops_list.load()
+    for ids in orders.values():
+        for sid in ids:
+            stops_list.find(stops, sid)
+    changed = []
+    for s in stops:
+        locks = {k for k in s.locked if k not in orders}
+        locks |= {k for k, ids in orders.items() if s.id in ids}
+        changed.append(dataclasses.replace(s, locked=tuple(sorted(locks))))
+    stops_list.save(changed)
+    return changed
+
+
+def _check_run(settings: Settings, date: dt.date, vehicle: int) -> None:
+    """Refuse a lock no run can hold: not a run day, or a vehicle the settings lack."""
+    if date.weekday() not in settings.weekdays:
+        runs_on = ", ".join(WEEKDAYS[d] for d in settings.weekdays)
+        day = WEEKDAYS[date.weekday()]
+        raise _refuse("date", date.isoformat(), f"a date on a run day ({runs_on}); it is a {day}")
+    if not 1 <= vehicle <= settings.vehicles:
+        raise _refuse("vehicle", vehicle, f"a vehicle from 1 to {settings.vehicles}")

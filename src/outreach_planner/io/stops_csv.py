@@ -40,6 +40,7 @@ COLUMNS = (
     "extra_dwell_min",
     "people_override",
     "notes",
+    "locked",
 )
 # The fields `stops set` may change (id and population are not edited by hand).
 EDITABLE = tuple(c for c in COLUMNS if c not in ("id", "population"))
@@ -87,6 +88,7 @@ def stop_row(stop: Stop) -> dict[str, str]:
         "extra_dwell_min": f"{stop.extra_dwell_s / 60:g}" if stop.extra_dwell_s else "",
         "people_override": "" if stop.people_override is None else str(stop.people_override),
         "notes": stop.notes,
+        "locked": format_locks(stop.locked),
     }
 
 
@@ -279,6 +281,9 @@ def parse_row(
     people = _whole(row.get("people_override", ""))
     if isinstance(people, _Bad) or (isinstance(people, int) and people < 0):
         add("people_override", "a whole number of people, or empty")
+    locked = parse_locks(row.get("locked", ""))
+    if locked is None:
+        add("locked", "run dates YYYY-MM-DD (or YYYY-MM-DD/VEHICLE) separated by ';'")
     if not listed and people is None:
         add("villages", "at least one village id, or a people_override for a stop without villages")
     if len(problems.problems) > before or position is None:
@@ -286,6 +291,7 @@ def parse_row(
     # Every value was checked above; these narrow the types for the reader.
     assert isinstance(min_visits, int) and isinstance(priority, float)
     assert weekdays is not None and dates is not None and isinstance(extra, float)
+    assert locked is not None
     return Stop(
         id=sid,
         name=row.get("name") or sid,
@@ -301,6 +307,7 @@ def parse_row(
         extra_dwell_s=round(extra * 60),
         notes=row.get("notes", ""),
         people_override=people if isinstance(people, int) else None,
+        locked=locked,
     )
 
 
@@ -356,6 +363,25 @@ def _dates(text: str) -> tuple[dt.date, ...] | None:
             return None
         dates.append(d)
     return tuple(sorted(set(dates)))
+
+
+def parse_locks(text: str) -> tuple[tuple[dt.date, int], ...] | None:
+    """'2026-12-08;2026-12-11/2' as ((date, vehicle), ...); vehicle 1 when not given."""
+    out = []
+    for part in [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]:
+        day, _, vehicle = part.partition("/")
+        d = parse_date(day.strip())
+        if d is None or (vehicle and not vehicle.strip().isdigit()):
+            return None
+        v = int(vehicle) if vehicle else 1
+        if v < 1:
+            return None
+        out.append((d, v))
+    return tuple(sorted(set(out)))
+
+
+def format_locks(locks: Sequence[tuple[dt.date, int]]) -> str:
+    return ";".join(d.isoformat() + (f"/{v}" if v > 1 else "") for d, v in locks)
 
 
 def _clock(text: str) -> int | None | _Bad:

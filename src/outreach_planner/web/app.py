@@ -242,6 +242,24 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         data = await body(request)
         return JSONResponse(await run_in_threadpool(run_timing, ws, date, vehicle, data))
 
+    async def keep(request: Request) -> Response:
+        """Save dragged orders: lock their visits, then re-plan keeping them as they are."""
+        from outreach_planner.stop_edits import lock_runs
+        from outreach_planner.web.replan import replan
+        from outreach_planner.web.timing import check_orders
+
+        version = if_match(request)
+        if version is None:
+            return error(428, "the If-Match header with the stop list's version is required")
+        orders = await run_in_threadpool(check_orders, ws, await body(request))
+        _, new_version = await run_in_threadpool(ws.edit, version, lambda sl: lock_runs(sl, orders))
+        ws.begin_replan("re-plan")
+        job = jobs.start(
+            lambda progress: replan(ws, progress, fresh=False, orders=orders),
+            on_end=ws.end_replan,
+        )
+        return JSONResponse({"job": job.id, "version": new_version}, status_code=202)
+
     async def files(request: Request) -> Response:
         name = request.path_params["name"]
         # One plain file name of the output folder: no separator, no '..', no hidden file.
@@ -268,6 +286,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         Route("/api/plan", guarded(start_plan), methods=["POST"]),
         Route("/api/jobs/{job_id}", guarded(get_job)),
         Route("/api/jobs/{job_id}", guarded(cancel_job), methods=["DELETE"]),
+        Route("/api/runs/keep", guarded(keep), methods=["POST"]),
         Route("/api/runs/{date}/timing", guarded(timing), methods=["POST"]),
         Route("/api/runs/{date}/{vehicle:int}/timing", guarded(timing), methods=["POST"]),
         Route("/files/{name:path}", guarded(files)),

@@ -3,15 +3,25 @@ the change from the previous plan as data the page words in its language."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from outreach_planner.web.jobs import ProgressCallback
 from outreach_planner.web.workspace import Workspace
 
 
-def replan(ws: Workspace, progress: ProgressCallback, *, fresh: bool) -> dict[str, Any]:
+def replan(
+    ws: Workspace,
+    progress: ProgressCallback,
+    *,
+    fresh: bool,
+    orders: Mapping[tuple[dt.date, int], Sequence[str]] | None = None,
+) -> dict[str, Any]:
     """Plan as `plan` does (keeping the previous plan unless `fresh`), write the outputs,
-    and return {"diff", "summary"}."""
+    and return {"diff", "summary"}. `orders` replace the previous plan's order of those
+    runs (date, vehicle): the page's drag and drop, kept (their visits are locked)."""
     from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
     from outreach_planner.outputs import write_outputs
     from outreach_planner.planner import load_inputs, make_plan
@@ -23,6 +33,8 @@ def replan(ws: Workspace, progress: ProgressCallback, *, fresh: bool) -> dict[st
     previous = None
     if not fresh and previous_path.is_file():
         previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
+        if orders:
+            previous = dataclasses.replace(previous, runs=_reordered(previous.runs, orders))
     progress("reading the inputs", 0, 1)
     inputs = load_inputs(settings)
     plan = make_plan(settings, inputs, progress=progress, previous=previous)
@@ -32,6 +44,19 @@ def replan(ws: Workspace, progress: ProgressCallback, *, fresh: bool) -> dict[st
     new_json = plan_to_json(plan)
     progress("writing the outputs", 1, 1)
     return {"diff": plan_change(old_json, new_json), "summary": new_json["summary"]}
+
+
+def _reordered(runs: Sequence[Any], orders: Mapping[tuple[dt.date, int], Sequence[str]]):
+    from outreach_planner.io.previous_plan import PreviousRun
+
+    have = {(r.date, r.vehicle) for r in runs}
+    out = [
+        PreviousRun(r.date, r.vehicle, tuple(orders[(r.date, r.vehicle)]))
+        if (r.date, r.vehicle) in orders else r
+        for r in runs
+    ]  # fmt: skip
+    out += [PreviousRun(d, v, tuple(ids)) for (d, v), ids in orders.items() if (d, v) not in have]
+    return tuple(out)
 
 
 def plan_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:

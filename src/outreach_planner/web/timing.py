@@ -53,3 +53,37 @@ def run_timing(
             for sid in ids:
                 other_visits.setdefault(sid, []).append(day)
     return retime_run(ws.settings, date, vehicle, timed, other_visits=other_visits).to_json()
+
+
+def parse_run_id(run_id: str) -> tuple[dt.date, int] | None:
+    """'2026-12-08' -> (date, 1); '2026-12-08-2' -> (date, 2); None when not a run id."""
+    import re
+
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?", run_id)
+    if m is None:
+        return None
+    try:
+        return dt.date.fromisoformat(m[1]), int(m[2] or 1)
+    except ValueError:
+        return None
+
+
+def check_orders(ws: Workspace, data: Mapping[str, Any]) -> dict[tuple[dt.date, int], list[str]]:
+    """The runs a "keep" asks for, each re-timed; InputError unless every one fits."""
+    runs = data.get("runs")
+    if not isinstance(runs, dict) or not runs:
+        raise InputError(Problem("request", "", "runs", runs, "run id -> list of stop ids"))
+    orders: dict[tuple[dt.date, int], list[str]] = {}
+    problems = []
+    for run_id, order in runs.items():
+        key = parse_run_id(run_id)
+        if key is None or key[0].weekday() not in ws.settings.weekdays:
+            problems.append(Problem("request", "", "runs", run_id, "the id of a run"))
+            continue
+        timed = run_timing(ws, key[0], key[1], {"order": order, "others": runs})
+        for p in timed["problems"]:
+            problems.append(Problem("request", run_id, p["code"], p["stop_id"], p["message"]))
+        orders[key] = list(order)
+    if problems:
+        raise InputError(problems)
+    return orders

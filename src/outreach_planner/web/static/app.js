@@ -232,6 +232,8 @@ function renderStop() {
   add("priority", s.priority);
   add("window", s.earliest || s.latest ? `${s.earliest || "…"}–${s.latest || "…"}` : t("none"));
   if (s.notes) add("notes", s.notes);
+  $("lock-row").hidden = !s.locked;
+  $("lock-text").textContent = s.locked ? t("locked", { list: s.locked.split(";").join(", ") }) : "";
   fillForm(s);
   fillMerge(s);
   $("split").disabled = s.villages.length < 2;

@@ -43,7 +43,9 @@ function renderRuns() {
       tr.dataset.stop = v.stop_id; tr.dataset.run = run.id; tr.dataset.pos = String(n);
       const mine = problems.filter((p) => p.seq === n + 1);
       if (mine.length) tr.classList.add("bad");
-      tr.append(el("td", n + 1), el("td", v.stop_name),
+      const stop = S.byId[v.stop_id];
+      const isLocked = stop && (stop.locked || "").split(";").includes(run.vehicle > 1 ? `${run.date}/${run.vehicle}` : run.date);
+      tr.append(el("td", n + 1), el("td", v.stop_name + (isLocked ? ` 🔒` : "")),
         el("td", hm(v.arrival), "t"), el("td", `${hm(v.start)}–${hm(v.end)}`, "t"), el("td", hm(v.depart), "t"));
       tr.addEventListener("click", () => selectStop(v.stop_id));
       tr.addEventListener("dragstart", (ev) => { ev.dataTransfer.setData("text/plain", JSON.stringify({ run: run.id, pos: n })); });
@@ -99,14 +101,39 @@ async function moveVisit(fromRun, fromPos, toRun, toPos) {
   }
   window.lastRetimeMs = performance.now() - started;
   S.runsEdit = runs;
+  S.touched = new Set([...(S.touched || []), ...touched.map((r) => r.id)]);
   const broken = runs.some((r) => r.timed && r.timed.problems && r.timed.problems.length);
   $("reorder-bar").hidden = false;
   $("reorder-msg").textContent = broken ? t("order_bad") : t("order_ok");
   $("reorder-msg").className = broken ? "bad" : "";
+  $("reorder-keep").disabled = broken;
+  $("reorder-keep").title = t("keep_hint");
   renderRuns(); drawRoutes();
 }
 
+async function keepOrder() {
+  const runs = {};
+  for (const r of S.runsEdit) if (S.touched.has(r.id)) runs[r.id] = r.order;
+  const r = await api("POST", "/api/runs/keep", { runs }, { "If-Match": S.version });
+  if (r.status !== 202) {
+    $("reorder-msg").className = "bad";
+    if (r.status === 409) { await reloadAll(); $("reorder-msg").textContent = t("conflict"); return; }
+    $("reorder-msg").textContent = r.status === 423 ? t("busy")
+      : r.data && r.data.problems ? r.data.problems.map((p) => p.expected).join("; ") : (r.data && r.data.error) || `HTTP ${r.status}`;
+    return;
+  }
+  S.runsEdit = null; S.touched = null;
+  $("reorder-bar").hidden = true;
+  S.job = r.data.job;
+  window.planStarted = performance.now();
+  $("job").hidden = false; $("diff").replaceChildren();
+  showTab("result");
+  setBusy(true);
+  pollJob();
+}
+
 function undoOrder() {
+  S.touched = null;
   S.runsEdit = null;
   $("reorder-bar").hidden = true;
   renderRuns(); drawRoutes();
@@ -258,6 +285,8 @@ async function main() {
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && S.adding) { S.adding = false; document.body.classList.remove("adding"); $("add-msg").textContent = ""; } });
   $("add-place").addEventListener("submit", (ev) => { ev.preventDefault(); const p = $("place").value.trim(); if (p) addStop({ place: p }); });
   $("reorder-undo").addEventListener("click", undoOrder);
+  $("reorder-keep").addEventListener("click", keepOrder);
+  $("unlock").addEventListener("click", () => stopAction("PATCH", `/api/stops/${encodeURIComponent(S.selected)}`, { locked: "" }));
   if (session.data.replan_running) status(t("busy"));
   document.body.dataset.ready = "1";
   window.pageReadyMs = performance.now();
