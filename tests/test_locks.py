@@ -52,7 +52,7 @@ def test_lock_and_unlock_write_the_locked_column(stops_csv: Path, capsys) -> Non
     assert _stops(stops_csv, "lock", "S-A-3", "--date", "2026-12-08") == 0
     assert _stops(stops_csv, "lock", "S-A-3", "--date", "2026-12-11") == 0
     assert _cell(stops_csv, "S-A-3", "locked") == "2026-12-08;2026-12-11"
-    assert "[locked 2026-12-08,2026-12-11]" in capsys.readouterr().out
+    assert "[khoá 2026-12-08,2026-12-11]" in capsys.readouterr().out
     assert _stops(stops_csv, "unlock", "S-A-3", "--date", "2026-12-08") == 0
     assert _cell(stops_csv, "S-A-3", "locked") == "2026-12-11"
     assert _stops(stops_csv, "unlock", "S-A-3") == 0
