@@ -58,9 +58,17 @@ class StopList:
             default_min_visits=self.settings.min_visits,
         )
 
-    def save(self, stops: Sequence[Stop]) -> None:
+    def save(self, stops: Sequence[Stop], *, action: str = "edit") -> None:
+        """Write the list and append what changed to the edit history beside it."""
+        from outreach_planner.io.edit_history import append_history, cell_changes, history_path
+
+        before = read_rows(self.path) if self.path.is_file() else []
         # Round-trip through the rows so that what is written is what `plan` accepts.
-        write_stops(self.path, self._parse([stop_row(s) for s in stops]))
+        parsed = self._parse([stop_row(s) for s in stops])
+        write_stops(self.path, parsed)
+        if before:
+            after = [stop_row(s) for s in parsed]
+            append_history(history_path(self.path), cell_changes(before, after), action=action)
 
     def find(self, stops: Sequence[Stop], stop_id: str) -> Stop:
         for s in stops:
@@ -453,3 +461,22 @@ def _check_run(settings: Settings, date: dt.date, vehicle: int) -> None:
         raise _refuse("date", date.isoformat(), f"a date on a run day ({runs_on}); it is a {day}")
     if not 1 <= vehicle <= settings.vehicles:
         raise _refuse("vehicle", vehicle, f"a vehicle from 1 to {settings.vehicles}")
+
+
+def undo_last(stops_list: StopList) -> int | None:
+    """Reverse the latest edit not yet undone (itself recorded as an edit); None when
+    there is nothing to undo. Refused like any edit when the result is not valid."""
+    from outreach_planner.io.edit_history import (
+        history_path,
+        last_undoable,
+        read_history,
+        undo_rows,
+    )
+
+    history = read_history(history_path(stops_list.path))
+    edit = last_undoable(history)
+    if edit is None:
+        return None
+    rows = undo_rows(read_rows(stops_list.path), history, edit)
+    stops_list.save(stops_list._parse(rows), action=f"undo {edit}")
+    return edit

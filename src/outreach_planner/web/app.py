@@ -242,6 +242,27 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         data = await body(request)
         return JSONResponse(await run_in_threadpool(run_timing, ws, date, vehicle, data))
 
+    async def history(request: Request) -> Response:
+        from outreach_planner.io.edit_history import history_path, last_undoable, read_history
+
+        changes = await run_in_threadpool(read_history, history_path(ws.stops_path))
+        return JSONResponse({
+            "changes": [c.__dict__ for c in changes[-300:]],
+            "undoable": last_undoable(changes),
+        })  # fmt: skip
+
+    async def undo(request: Request) -> Response:
+        from outreach_planner.errors import Problem
+        from outreach_planner.stop_edits import undo_last
+
+        def change(stops_list: Any) -> dict[str, Any]:
+            undone = undo_last(stops_list)
+            if undone is None:
+                raise InputError(Problem("request", "", "undo", None, "an edit to undo"))
+            return {"undone": undone}
+
+        return await edit(request, change)
+
     async def keep(request: Request) -> Response:
         """Save dragged orders: lock their visits, then re-plan keeping them as they are."""
         from outreach_planner.stop_edits import lock_runs
@@ -282,6 +303,8 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         Route("/api/stops/{stop_id}", guarded(delete_stop), methods=["DELETE"]),
         Route("/api/stops/{stop_id}/merge", guarded(merge), methods=["POST"]),
         Route("/api/stops/{stop_id}/split", guarded(split), methods=["POST"]),
+        Route("/api/history", guarded(history)),
+        Route("/api/history/undo", guarded(undo), methods=["POST"]),
         Route("/api/plan", guarded(get_plan)),
         Route("/api/plan", guarded(start_plan), methods=["POST"]),
         Route("/api/jobs/{job_id}", guarded(get_job)),

@@ -184,7 +184,7 @@ function currentRuns() { return S.runsEdit || S.runsSaved; }
 
 async function reloadAll() {
   await Promise.all([loadStops(), loadPlan()]);
-  drawStops(); drawRoutes(); drawLegend(); renderRuns(); renderUnassigned(); renderFiles();
+  drawStops(); drawRoutes(); drawLegend(); renderRuns(); renderUnassigned(); renderFiles(); renderHistory();
   if (S.selected && S.byId[S.selected]) renderStop(); else closeStop();
 }
 

@@ -237,6 +237,46 @@ function renderFiles() {
   }
 }
 
+/* ---------- edit history ---------- */
+
+async function renderHistory() {
+  const r = await api("GET", "/api/history");
+  const table = $("history");
+  table.replaceChildren();
+  if (r.status !== 200) return;
+  $("undo").disabled = r.data.undoable === null;
+  const changes = r.data.changes;
+  if (!changes.length) { table.append(el("caption", t("no_history"))); return; }
+  const head = el("tr");
+  for (const k of ["h_time", "stop", "h_field", "h_change"]) head.append(el("th", t(k)));
+  table.append(head);
+  let shown = 0;
+  for (let i = changes.length - 1; i >= 0 && shown < 200; i--) {
+    const c = changes[i];
+    if (c.field !== "id" && changes.some((o) => o.edit === c.edit && o.stop === c.stop && o.field === "id")) continue;
+    shown++;
+    const stop = S.byId[c.stop];
+    const what = c.field === "id" ? t(c.old ? "h_removed" : "h_added") : c.field;
+    const undo = c.action.startsWith("undo ") ? ` (${t("h_undo", { n: c.action.slice(5) })})` : "";
+    const tr = el("tr");
+    tr.append(el("td", `#${c.edit} ${c.time.slice(5, 16).replace("T", " ")}`, "t"),
+      el("td", stop ? stop.name : c.stop), el("td", what + undo),
+      el("td", c.field === "id" ? "" : `${c.old || "∅"} → ${c.new || "∅"}`));
+    table.append(tr);
+  }
+}
+
+async function undoEdit() {
+  const r = await api("POST", "/api/history/undo", {}, { "If-Match": S.version });
+  const msg = $("history-msg");
+  if (r.status === 200) {
+    await reloadAll();
+    msg.className = "msg ok"; msg.textContent = t("undone", { n: r.data.undone });
+  } else if (r.status === 422 && r.data.problems && r.data.problems[0].field === "undo") {
+    msg.className = "msg"; msg.textContent = t("nothing_to_undo");
+  } else await handleWrite(r, msg);
+}
+
 /* ---------- page ---------- */
 
 function showTab(name) {
@@ -251,7 +291,7 @@ function applyLang() {
   for (const e of document.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
   document.title = t("title");
   $("lang").textContent = t("switch_lang");
-  drawLegend(); renderRuns(); renderUnassigned(); renderFiles();
+  drawLegend(); renderRuns(); renderUnassigned(); renderFiles(); renderHistory();
   if (S.selected) renderStop();
 }
 
@@ -286,6 +326,7 @@ async function main() {
   $("add-place").addEventListener("submit", (ev) => { ev.preventDefault(); const p = $("place").value.trim(); if (p) addStop({ place: p }); });
   $("reorder-undo").addEventListener("click", undoOrder);
   $("reorder-keep").addEventListener("click", keepOrder);
+  $("undo").addEventListener("click", undoEdit);
   $("unlock").addEventListener("click", () => stopAction("PATCH", `/api/stops/${encodeURIComponent(S.selected)}`, { locked: "" }));
   if (session.data.replan_running) status(t("busy"));
   document.body.dataset.ready = "1";
