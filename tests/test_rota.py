@@ -15,6 +15,7 @@ from outreach_planner.optimize.problem import (
     Shift,
     StopDemand,
 )
+from outreach_planner.optimize import rota
 from outreach_planner.optimize.rota import solve_rota
 from outreach_planner.optimize.schedule import time_run
 
@@ -303,13 +304,29 @@ def test_runs_with_different_shifts_are_refused():
         solve_rota(problem([StopDemand(20 * M, 100, 1)], [(1000.0, 0.0)], runs=runs))
 
 
+def test_a_later_fill_pass_trades_an_extra_for_a_better_one():
+    # One run; A is required; P (few people) and B (many) each take 4 h, so only one
+    # fits beside A. The run comes in holding P as an extra: a pass may drop it for B.
+    long = 4 * H
+    p = problem(
+        [StopDemand(20 * M, 100, 1), StopDemand(long, 10, 0), StopDemand(long, 5000, 0)],
+        [(500.0, 0.0), (0.0, 600.0), (0.0, -600.0)],
+        runs=runs_of(1, weekdays=(TUE,)),
+    )
+    r = rota._Rota(p)
+    assert r.fits([0, 1]) and r.fits([0, 2]) and not r.fits([0, 1, 2])
+    route = rota._fill_run(r, [[0, 1]], 0, [0], seed=0, time_cap=4.0)
+    assert sorted(route) == [0, 2]
+
+
 def test_progress_is_reported_for_both_phases():
     seen: list[tuple[str, int, int]] = []
     p = problem([StopDemand(20 * M, 100, 1) for _ in range(3)], grid(3, 1))
     solve_rota(p, progress=lambda phase, done, total: seen.append((phase, done, total)))
     phases = [s[0] for s in seen]
     assert phases[0] == "placing required visits"
-    assert seen[-1] == ("adding extra visits", len(p.runs), len(p.runs))
+    steps = rota.FILL_PASSES * len(p.runs)  # every pass goes over every run
+    assert seen[-1] == ("adding extra visits", steps, steps)
 
 
 def test_a_lone_extra_candidate_does_not_wait_for_the_time_cap(caplog):

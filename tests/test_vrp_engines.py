@@ -110,6 +110,21 @@ def test_engines_skip_an_optional_group_not_worth_the_drive(engine):
     assert res.feasible and res.routes[0] == (0,)
 
 
+def test_pyvrp_warm_start_pass_works_on_this_pyvrp_release(small8):
+    """`improve_start` is the one place that uses PyVRP's search internals (LocalSearch,
+    PenaltyManager, compute_neighbours): a release that moved them fails here, not in a plan."""
+    import pyvrp
+
+    from outreach_planner.optimize import pyvrp_engine
+
+    data = pyvrp_engine.to_problem_data(small8)
+    # A poor start: a few clients, each on a route of its own; the others left out.
+    poor = pyvrp.Solution(data, [pyvrp.Route(data, [c], 0) for c in range(3)])
+    better = pyvrp_engine.improve_start(data, poor, 0, pyvrp.SolveParams())
+    assert isinstance(better, pyvrp.Solution) and not poor.is_feasible()
+    assert better.is_feasible() and better.num_clients() == small8.num_clients
+
+
 def test_engines_are_listed_once_from_their_modules():
     from outreach_planner.bench import cli as bench_cli
     from outreach_planner.optimize import engines

@@ -6,7 +6,10 @@ number of depots), which is our client index since there is one depot.
 Vehicles with the same shift become one PyVRP vehicle type; routes come back
 in our vehicle order.
 
-`_search` is `pyvrp.solve` with a complete local search over a warm start.
+The search is PyVRP's public `pyvrp.solve`. The one thing it does not offer, a
+complete local search over a warm start, reaches inside PyVRP in
+`improve_start` alone (tests/test_vrp_engines.py fails on a release that
+changed what it uses).
 """
 
 from __future__ import annotations
@@ -125,8 +128,15 @@ def solve(
         start = None
         if initial is not None and any(initial):
             routes_in = [pyvrp.Route(data, list(r), type_of[v]) for v, r in enumerate(initial) if r]
-            start = pyvrp.Solution(data, routes_in)
-        best = _search(data, _stop(time_limit, iterations), seed, start, params)
+            start = improve_start(data, pyvrp.Solution(data, routes_in), seed, params)
+        best = pyvrp.solve(
+            data,
+            _stop(time_limit, iterations),
+            seed=seed,
+            collect_stats=False,
+            params=params,
+            initial_solution=start,
+        ).best
     free = {t: list(members) for t, (_, members) in enumerate(types)}
     routes: list[tuple[int, ...]] = [() for _ in range(problem.vehicles)]
     for route in best.routes():
@@ -141,16 +151,18 @@ def solve(
     )
 
 
-def _search(
-    data: pyvrp.ProblemData,
-    stop: StoppingCriterion,
-    seed: int,
-    start: pyvrp.Solution | None,
-    params: pyvrp.SolveParams,
+def improve_start(
+    data: pyvrp.ProblemData, start: pyvrp.Solution, seed: int, params: pyvrp.SolveParams
 ) -> pyvrp.Solution:
-    """`pyvrp.solve`, except that a warm start first gets a complete local search."""
-    import pyvrp
-    from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator
+    """`start` after one complete local search with `params`' operators.
+
+    PyVRP's warm start only searches around the clients each iteration
+    perturbs, so a start changed in many places (as the periodic layer makes)
+    would keep most of its flaws. `pyvrp.solve` gives a cold start this pass
+    but not a warm one; this is the same pass, and the only code that uses
+    PyVRP's search internals.
+    """
+    from pyvrp import PenaltyManager, RandomNumberGenerator
     from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 
     rng = RandomNumberGenerator(seed=seed)
@@ -160,7 +172,4 @@ def _search(
         if op.supports(data):
             ls.add_operator(op(data))
     pm = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
-    init = start if start is not None else pyvrp.Solution.make_random(data, rng)
-    init = ls(init, pm.max_cost_evaluator(), exhaustive=True)
-    algo = IteratedLocalSearch(data, pm, ls, init, params.ils)
-    return algo.run(stop, collect_stats=False, display=False).best
+    return ls(start, pm.max_cost_evaluator(), exhaustive=True)

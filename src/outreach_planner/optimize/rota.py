@@ -5,7 +5,9 @@ benchmarks measure (`periodic.solve_periodic`: visit patterns and routes
 improved together, each day routed by the chosen engine). Phase B then fills
 each run's spare time, in date order, with extra visits chosen by the people
 they reach (a prize the engine collects), never closer than the minimum gap
-to another visit of that stop.
+to another visit of that stop; further passes solve each run again from its
+current route with a fresh seed, its extras optional again, so a pass may
+trade an extra visit for a better one.
 
 Lunch: on the working clock (`Shift.work_clock`) a drive that pauses for
 lunch is continuous, and a dwell may start only in a span that keeps it out of
@@ -50,11 +52,13 @@ log = logging.getLogger("outreach_planner")
 # One person reached is worth one minute of driving: extras fill the day, biggest first.
 PRIZE_S_PER_PERSON = 60
 
-# How the search effort (`RotaProblem.search_effort`) is spent: Phase A tries half
-# of it in neighbourhood moves, and each run's fill gets twice it in engine
-# iterations. On the built-in plan, moving effort from A to the fill reached more
-# people for the same time (2,169 against 2,118 people per duty hour over seeds 0-2).
-PLACE_SHARE, FILL_FACTOR = 0.5, 2
+# How the search effort (`RotaProblem.search_effort`) is spent: Phase A tries a
+# small share of it in neighbourhood moves (placing the required visits well
+# matters less to the people reached than filling the runs well), and the fill
+# goes over every run FILL_PASSES times, FILL_FACTOR times the effort in engine
+# iterations each: short searches from fresh seeds find more than one long one.
+# The README (Benchmarks) has the figures behind these choices.
+PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.15, 0.35, 4
 # Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
 MAX_PATTERNS = 2000
 
@@ -151,13 +155,18 @@ def solve_rota(
         routes = _place_required(rota, wanted, report)
         report("placing required visits", 1, 1)
         short_reason = None
-        # The fill shares the other half of the time cap, run by run.
+        # The fill shares the other half of the time cap, run by run, pass by pass.
+        required = [list(route) for route in routes]
         cap_at = time.perf_counter() + problem.time_cap_s / 2
-        for r in range(len(rota.runs)):
-            report("adding extra visits", r, len(rota.runs))
-            share = (cap_at - time.perf_counter()) / (len(rota.runs) - r)
-            routes[r] = _fill_run(rota, routes, r, time_cap=max(0.05, share))
-        report("adding extra visits", len(rota.runs), len(rota.runs))
+        steps = FILL_PASSES * len(rota.runs)
+        for step in range(steps):
+            r = step % len(rota.runs)
+            report("adding extra visits", step, steps)
+            share = (cap_at - time.perf_counter()) / (steps - step)
+            routes[r] = _fill_run(
+                rota, routes, r, required[r], seed=problem.seed + step, time_cap=max(0.05, share)
+            )
+        report("adding extra visits", steps, steps)
 
     placed = {i: sum(route.count(i) for route in routes) for i in wanted}
     short = {i: wanted[i] - placed[i] for i in wanted if placed[i] < wanted[i]}
@@ -308,28 +317,33 @@ def _patterns(
     return tuple(sorted(found))
 
 
-def _fill_run(rota: _Rota, routes: list[list[int]], r: int, *, time_cap: float) -> list[int]:
-    """Run r with extra visits added where time allows; its required visits stay.
+def _fill_run(
+    rota: _Rota, routes: list[list[int]], r: int, required: list[int], *, seed: int, time_cap: float
+) -> list[int]:
+    """Run r with extra visits chosen where time allows; its `required` visits stay.
 
-    A prize-collecting route of the engine (`vrp.solve`): the run's visits are
-    required, every other stop allowed on this run and far enough from its
-    other visits is optional, worth the people it reaches. On the working
-    clock each visit is one client per dwell span, exactly one of them served.
+    A prize-collecting route of the engine (`vrp.solve`), warm-started from the
+    run as it is: the required visits are required, every other stop allowed on
+    this run and far enough from its other visits is optional (extras already
+    on the run included, so a later pass may trade them), worth the people it
+    reaches. On the working clock each visit is one client per dwell span,
+    exactly one of them served.
     """
     problem = rota.problem
     current = routes[r]
+    others = [*routes[:r], list(required), *routes[r + 1 :]]
     candidates = [
         i
         for i, stop in enumerate(problem.stops)
         if stop.value > 0
         and i in rota.reachable
         and r in rota.allowed[i]
-        and rota.gap_ok(i, r, routes)
+        and rota.gap_ok(i, r, others)
     ]
     if not candidates:
         return current
     worth = {i: problem.stops[i].value * PRIZE_S_PER_PERSON for i in candidates}
-    visits = [Visit(i, rota.spans[i]) for i in current]
+    visits = [Visit(i, rota.spans[i]) for i in required]
     visits += [Visit(i, rota.spans[i], prize=worth[i]) for i in candidates]
     day = rota.shift.working_s
     enc = encode(
@@ -342,21 +356,23 @@ def _fill_run(rota: _Rota, routes: list[list[int]], r: int, *, time_cap: float) 
         max_duration=day,
     )
     # Warm start: the run as it is, each visit in the span it starts in now.
+    visit_of = {v.place: k for k, v in enumerate(visits)}
     used = rota.spans_used(current)
-    initial = [[enc.client(vi, j) for vi, j in enumerate(used)]] if current else None
+    initial = [[enc.client(visit_of[i], j) for i, j in zip(current, used, strict=True)]]
+    initial = initial if current else None
     effort = problem.search_effort * FILL_FACTOR * engines.effort(problem.engine)
     res = vrp.solve(
         enc.problem,
         engine=problem.engine,
         iterations=max(1, int(effort)),
-        seed=problem.seed + r,
+        seed=seed,
         initial=initial,
         time_limit=time_cap,  # a safety stop: the iterations end the search long before
     )
     if res.seconds >= 0.98 * time_cap:
         log.warning("run %d: filling stopped at its time cap: the plan may vary", r)
     route = [visits[vi].place for vi in enc.decode(res.routes[0])]
-    if not res.feasible or set(current) - set(route):
+    if not res.feasible or set(required) - set(route):
         # Never trade a required visit for extras; keep the run as it was.
         log.warning("run %d: filling dropped a required visit; extras skipped", r)
         return current
