@@ -17,3 +17,14 @@ def data_dir() -> Path:
 
 def default_settings_path() -> Path:
     return data_dir() / "settings.toml"
+
+
+# The settings file of a district folder, read when a command runs inside it.
+LOCAL_SETTINGS = Path("settings.toml")
+
+
+def local_settings(explicit: Path | None) -> Path | None:
+    """The settings file a command reads: the one named, else ./settings.toml when there."""
+    if explicit is not None:
+        return explicit
+    return LOCAL_SETTINGS if LOCAL_SETTINGS.is_file() else None

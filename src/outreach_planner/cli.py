@@ -16,7 +16,7 @@ from typing import Any
 
 from outreach_planner import __version__
 from outreach_planner.bench.cli import add_command as add_bench_command
-from outreach_planner.builtin import default_settings_path
+from outreach_planner.builtin import default_settings_path, local_settings
 from outreach_planner.cli_district import add_commands as add_district_commands
 from outreach_planner.cli_province import add_commands as add_province_commands
 from outreach_planner.cli_stops import add_commands as add_stop_commands
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         help="plan the rota and write maps, plan.json and schedule.csv",
         description="Plan the rota. Without options, plans the built-in Đắk Song data.",
     )
-    plan.add_argument("--settings", type=Path, help="settings TOML (default: built-in)")
+    plan.add_argument("--settings", type=Path, help="settings (./settings.toml)")
     plan.add_argument("--villages", type=Path, help="villages GeoJSON")
     plan.add_argument("--communes", type=Path, help="commune polygons GeoJSON")
     plan.add_argument("--programme", type=Path, help="broadcast programme TOML")
@@ -117,8 +117,9 @@ def _float(text: str) -> Any:
 def resolve_settings(args: argparse.Namespace) -> Settings:
     """Built-in defaults, then the settings file, then the command line."""
     base = load_settings(default_settings_path())
-    if args.settings is not None:
-        base = load_settings(args.settings, base=base)
+    own = local_settings(args.settings)
+    if own is not None:
+        base = load_settings(own, base=base)
     raw: dict[str, Any] = {}
     for key in ("villages", "communes", "programme", "roads"):
         if getattr(args, key) is not None:

@@ -23,7 +23,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "subtotals, a commune per group) and write the villages GeoJSON that plan reads.",
     )
     imp.add_argument("file", type=Path, metavar="FILE", help="the list (.xlsx or .csv)")
-    imp.add_argument("--communes", type=Path, metavar="F", help="commune polygons GeoJSON")
+    imp.add_argument(
+        "--communes", type=Path, metavar="F",
+        help="commune polygons GeoJSON (default: the communes line of ./settings.toml)",
+    )  # fmt: skip
     imp.add_argument(
         "--places", type=Path, metavar="F.osm.pbf",
         help="an OpenStreetMap extract: place villages without coordinates by name",
@@ -73,7 +76,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     cimp.add_argument("--out", type=Path, default=Path("communes.geojson"), help="output file")
     cimp.set_defaults(handler=_communes_import)
-    # add_init_command(sub)
+    add_init_command(sub)
 
 
 def add_init_command(sub: argparse._SubParsersAction) -> None:
@@ -100,6 +103,28 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _folder_communes() -> Path | None:
+    """The communes file of the district folder the command runs in (its settings.toml's
+    `communes` line; "none" or no folder: none). Only that line is read: the rest of the
+    settings (the depot, ...) may still be unfilled when the village list is imported."""
+    import tomllib
+
+    from outreach_planner.builtin import local_settings
+    from outreach_planner.errors import Problem
+
+    own = local_settings(None)
+    if own is None:
+        return None
+    try:
+        value = tomllib.loads(own.read_text(encoding="utf-8")).get("communes")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(Problem(str(own), "", "", str(exc), "a readable settings file")) from None
+    if not isinstance(value, str) or value.strip() in ("", "none"):
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else own.parent / path
+
+
 def _geocode_cache() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return base / "outreach-planner" / "geocode-villages.json"
@@ -114,7 +139,8 @@ def _villages_import(args: argparse.Namespace) -> int:
     from outreach_planner.io.communes import load_communes
     from outreach_planner.io.villages import load_villages, villages_geojson
 
-    communes = load_communes(args.communes) if args.communes is not None else None
+    communes_file = args.communes if args.communes is not None else _folder_communes()
+    communes = load_communes(communes_file) if communes_file is not None else None
     places = read_osm_areas(args.places)[0] if args.places is not None else None
     geocoder = CachedGeocoder(args.geocode_cache or _geocode_cache()) if args.online else None
     options = ImportOptions(communes, places, geocoder, args.estimated, args.area)

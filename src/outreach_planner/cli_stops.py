@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from outreach_planner.builtin import default_settings_path
+from outreach_planner.builtin import default_settings_path, local_settings
 from outreach_planner.errors import InputError, Problem
 from outreach_planner.io.geojson import read_json
 from outreach_planner.io.stops_csv import format_locks
@@ -29,7 +29,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     def command(name: str, help_text: str, handler) -> argparse.ArgumentParser:
         p = ssub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--file", type=Path, default=Path("stops.csv"), help="stop list (stops.csv)")
-        p.add_argument("--settings", type=Path, help="settings TOML (default: built-in)")
+        p.add_argument("--settings", type=Path, help="settings (./settings.toml)")
         p.add_argument("--villages", type=Path, help="villages GeoJSON")
         p.add_argument("--communes", type=Path, help="commune polygons GeoJSON")
         p.add_argument("--lang", choices=LANGS, help="vi (default) or en (setting: lang)")
@@ -90,8 +90,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(default_settings_path())
-    if args.settings is not None:
-        settings = load_settings(args.settings, base=settings)
+    own = local_settings(args.settings)
+    if own is not None:
+        settings = load_settings(own, base=settings)
     raw: dict[str, Any] = {k: str(getattr(args, k)) for k in ("villages", "communes")
                            if getattr(args, k) is not None}  # fmt: skip
     if args.lang is not None:

@@ -120,6 +120,27 @@ class Plan:
     def visits_of(self, stop_id: str) -> int:
         return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)
 
+    def coverage_by_commune(self) -> list[dict[str, object]]:
+        """Per commune (the villages' commune names, polygons or not): its villages and
+        people, and those in stops visited at least once."""
+        visited = {v.stop.id for r in self.runs for v in r.visits}
+        later: dict[str, str | None] = {}
+        counts: dict[str, list[int]] = {}  # villages, visited, people, reached
+        for s in self.stops:
+            for v in s.villages:
+                later.setdefault(v.commune, v.commune_2025)
+                row = counts.setdefault(v.commune, [0, 0, 0, 0])
+                reached = s.id in visited
+                row[0] += 1
+                row[1] += reached
+                row[2] += v.population
+                row[3] += v.population if reached else 0
+        return [
+            {"commune": name, "commune_2025": later[name], "villages": n, "villages_visited": k,
+             "people": people, "people_reached": reached}  # fmt: skip
+            for name, (n, k, people, reached) in sorted(counts.items())
+        ]
+
     def summary(self) -> dict[str, float | int]:
         """Totals for the terminal and plan.json."""
         duty_h = sum(r.duty_s for r in self.runs) / 3600

@@ -42,8 +42,12 @@ class Inputs:
 
 
 def load_inputs(settings: Settings) -> Inputs:
-    """Read communes, villages and programme named by the settings; make the stops."""
-    missing = [k for k in ("villages", "communes", "programme") if getattr(settings, k) is None]
+    """Read communes, villages and programme named by the settings; make the stops.
+
+    Without communes (`communes = "none"`) there are no polygons: the villages'
+    commune names are the communes.
+    """
+    missing = [k for k in ("villages", "programme") if getattr(settings, k) is None]
     if missing:
         raise InputError(
             [
@@ -51,9 +55,15 @@ def load_inputs(settings: Settings) -> Inputs:
                 for k in missing
             ]  # fmt: skip
         )
-    assert settings.communes and settings.villages and settings.programme  # checked above
-    communes = load_communes(settings.communes)
-    villages = load_villages(settings.villages, communes=communes)
+    assert settings.villages and settings.programme  # checked above
+    if settings.district is not None and not settings.villages.exists():
+        raise InputError(
+            Problem(str(settings.villages), "", "villages", "no such file yet",
+                    "the villages file: make it from the village list with "
+                    "`outreach-planner villages import danh-sach-thon.xlsx`")
+        )  # fmt: skip
+    communes = load_communes(settings.communes) if settings.communes is not None else []
+    villages = load_villages(settings.villages, communes=communes or None)
     unplaced = [v for v in villages if v.needs_placement]
     if unplaced:
         names = "; ".join(f"{v.name} ({v.commune})" for v in unplaced[:20])

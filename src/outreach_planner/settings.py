@@ -93,8 +93,11 @@ class Settings:
     # The language of everything a person reads (outputs and terminal); --lang overrides.
     lang: str = "vi"
     villages: Path | None = None
-    communes: Path | None = None
+    communes: Path | None = None  # None: no polygons, the villages' commune names are the communes
     programme: Path | None = None
+    # A district folder's name (`init`): its settings file names all its own data and
+    # never takes Đắk Song's villages, communes or depot.
+    district: str | None = None
     stops: Path | None = None  # an edited stop list; None: stops made from the villages
     # An OpenStreetMap extract (or its prepared cache): drive on real roads instead of
     # straight lines. Stops farther than `max_snap_m` from any road are warned about.
@@ -155,6 +158,7 @@ class Settings:
             "timezone": self.timezone,
             "search_effort": self.search_effort,
             "engine": self.engine,
+            **({"district": self.district} if self.district else {}),
             **(
                 {
                     "roads": self.roads.name,
@@ -262,7 +266,7 @@ _KEYS = {
     "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
     "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
     "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s", "engine",
-    "villages", "communes", "programme", "stops", "depot", "lang",
+    "villages", "communes", "programme", "stops", "depot", "lang", "district",
     "roads", "road_speeds_kmh", "max_snap_m", "closed_dates", "extra_dates", "on_closed_day",
 }  # fmt: skip
 
@@ -370,7 +374,9 @@ def settings_from_mapping(
         except (ZoneInfoNotFoundError, ValueError):
             problems.add("", "timezone", raw["timezone"], "an IANA time zone like Asia/Ho_Chi_Minh")
     for key in ("villages", "communes", "programme", "roads", "stops"):
-        if key in raw:
+        if key == "communes" and isinstance(raw.get(key), str) and raw[key].strip() == "none":
+            changes[key] = None
+        elif key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
                 problems.add("", key, raw[key], "a file path")
             else:
@@ -380,13 +386,19 @@ def settings_from_mapping(
         speeds = _parse_road_speeds(raw["road_speeds_kmh"], base, problems)
         if speeds is not None:
             changes["road_speeds_kmh"] = speeds
-    if "depot" in raw:
+    if "depot" in raw and not ("district" in raw and raw["depot"] == {}):
         depot = _parse_depot(raw["depot"], problems)
         if depot is not None:
             changes["depot"] = depot
 
+    if "district" in raw:
+        base = _district_base(raw, base, problems)
+        if isinstance(raw["district"], str) and raw["district"].strip():
+            changes["district"] = raw["district"].strip()
+        else:
+            problems.add("", "district", raw["district"], "the district's name")
     if base is None:
-        if "depot" not in raw:
+        if "depot" not in raw and "district" not in raw:
             problems.add("", "depot", None, "a depot with name, lon and lat")
         problems.raise_if_any()
         settings = Settings(depot=changes.pop("depot"))
@@ -397,6 +409,29 @@ def settings_from_mapping(
     _check(settings, problems)
     problems.raise_if_any()
     return settings
+
+
+# A district file's own lines, and how to fill each in when it is missing.
+_DISTRICT_LINES = {
+    "villages": 'villages = "villages.geojson" (made by `outreach-planner villages import`)',
+    "communes": 'communes = "communes.geojson", or communes = "none" without polygons',
+    "programme": 'programme = "programme.toml"',
+    "depot": "[depot] with name, lon and lat (remove the # before those lines and fill them in)",
+}
+
+
+def _district_base(
+    raw: dict[str, Any], base: Settings | None, problems: ProblemCollector
+) -> Settings | None:
+    """The base of a district file: the defaults without Đắk Song's data; each line the
+    file lacks is a problem naming it."""
+    for key, line in _DISTRICT_LINES.items():
+        if key not in raw or raw[key] == {}:  # init writes an empty [depot] to fill in
+            problems.add("", key, None, f"the line {line}")
+    if base is None:
+        return None
+    return dataclasses.replace(base, villages=None, communes=None, programme=None, stops=None,
+                               roads=None)  # fmt: skip
 
 
 def parse_weekdays(value: object) -> tuple[int, ...] | None:

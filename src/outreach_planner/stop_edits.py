@@ -34,9 +34,10 @@ def _refuse(field: str, value: object, expected: str) -> InputError:
 
 
 def _villages(settings: Settings) -> list[Village]:
-    if settings.villages is None or settings.communes is None:
-        raise _refuse("villages", None, "the villages and communes files (settings or options)")
-    return load_villages(settings.villages, communes=load_communes(settings.communes))
+    if settings.villages is None:
+        raise _refuse("villages", None, "the villages file (settings or options)")
+    communes = load_communes(settings.communes) if settings.communes is not None else None
+    return load_villages(settings.villages, communes=communes)
 
 
 class StopList:
@@ -145,10 +146,13 @@ def add_stop(
         moved.append(stops_list.villages[vid])
     place_village: Village | None = None
     if place is not None:
+        # Đắk Song's landmarks name no place of another district's folder.
+        landmarks = data_dir() / "landmarks_osm.geojson"
         found = find_place(
             place,
             builtin_places(
-                list(stops_list.villages.values()), data_dir() / "landmarks_osm.geojson"
+                list(stops_list.villages.values()),
+                landmarks if stops_list.settings.district is None else None,
             ),
             online=online,
         )

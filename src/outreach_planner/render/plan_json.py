@@ -28,6 +28,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "start": plan.start.isoformat(),
         "weeks": plan.settings.weeks,
         "summary": plan.summary(),
+        "coverage_by_commune": plan.coverage_by_commune(),
         "runs": [_run(r) for r in plan.runs],
         "skipped_dates": [
             {"date": d.date.isoformat(), **_day_off(d.reason)} for d in plan.skipped_dates
@@ -55,6 +56,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                 "enabled": s.enabled,
                 "priority": s.priority,
                 "estimated": any(v.estimated for v in s.villages),
+                "needs_placement": any(v.needs_placement for v in s.villages),
                 **({"snap_m": plan.roads.snap_m[i + 1]} if plan.roads is not None else {}),
             }
             for i, s in enumerate(plan.stops)

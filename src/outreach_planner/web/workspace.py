@@ -166,7 +166,8 @@ class Workspace:
         return self.settings.to_json()
 
     def communes_json(self) -> Any:
-        assert self.settings.communes is not None
+        if self.settings.communes is None:  # communes = "none": no boundaries to draw
+            return {"type": "FeatureCollection", "features": []}
         return json.loads(self.settings.communes.read_text(encoding="utf-8"))
 
     def planning_settings(self) -> Settings:
