@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,7 +45,9 @@ def _positive_int(text: str) -> int:
 
 
 def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    sets = p.add_subparsers(dest="bench_set", required=True, metavar="{pvrp,solomon,daksong}")
+    sets = p.add_subparsers(
+        dest="bench_set", required=True, metavar="{pvrp,solomon,daksong,province}"
+    )
     for name, what in (
         ("pvrp", "periodic VRP in Cordeau's format (DIR with BKS.csv)"),
         ("solomon", "VRPTW in VRPLIB format (DIR with *.vrp and *.sol)"),
@@ -77,6 +80,22 @@ def _fill(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )  # fmt: skip
     d.add_argument("--engine", choices=NAMES, default=DEFAULT, help="the planner's engine")
     d.add_argument("--seed", type=int, default=0, help="the planner's seed (0)")
+    pr = sets.add_parser(
+        "province",
+        help="a SYNTHETIC province planned end to end: time, memory, people per team-hour",
+        description="Make a synthetic province (real commune centres and areas), plan every "
+        "team with all outputs, and compare each team with the least-recently-visited baseline.",
+    )
+    pr.add_argument("--villages", type=_positive_int, default=1000, metavar="N")
+    pr.add_argument("--teams", type=_positive_int, default=6, metavar="K")
+    pr.add_argument("--weeks", type=_positive_int, default=4, metavar="W")
+    pr.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="J")
+    pr.add_argument("--seed", type=int, default=0, help="the province's seed (0)")
+    pr.add_argument(
+        "--scaling", metavar="N,N,...",
+        help="also plan these sizes with the same villages per team (e.g. 100,300,1000,3000)",
+    )  # fmt: skip
+    pr.add_argument("--work", type=Path, metavar="DIR", help="keep the provinces here")
     return p
 
 
@@ -94,6 +113,8 @@ def add_command(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark the arguments name; returns the exit code."""
+    if args.bench_set == "province":
+        return _province(args)
     if args.bench_set == "daksong":
         from outreach_planner.bench.daksong import compare
 
@@ -115,6 +136,22 @@ def run(args: argparse.Namespace) -> int:
         out=lambda line: print(line, flush=True),
     )
     return EXIT_OK if all(o.feasible for o in outcomes) else EXIT_INFEASIBLE
+
+
+def _province(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from outreach_planner.bench.province import measure, scaling
+
+    with tempfile.TemporaryDirectory(prefix="province-bench-") as tmp:
+        work = args.work or Path(tmp)
+        measure(args.villages, args.teams, work=work / "main", jobs=args.jobs, weeks=args.weeks,
+                seed=args.seed)  # fmt: skip
+        if args.scaling:
+            sizes = [int(x) for x in args.scaling.split(",") if x.strip()]
+            scaling(sizes, villages_per_team=args.villages / args.teams, work=work / "scaling",
+                    jobs=args.jobs, weeks=args.weeks, seed=args.seed)  # fmt: skip
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
