@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
+from outreach_planner.optimize import rota
 from outreach_planner.optimize.problem import (
     RotaProblem,
     RotaResult,
@@ -15,7 +16,6 @@ from outreach_planner.optimize.problem import (
     Shift,
     StopDemand,
 )
-from outreach_planner.optimize import rota
 from outreach_planner.optimize.rota import solve_rota
 from outreach_planner.optimize.schedule import time_run
 

@@ -358,8 +358,8 @@ def _fill_run(
     # Warm start: the run as it is, each visit in the span it starts in now.
     visit_of = {v.place: k for k, v in enumerate(visits)}
     used = rota.spans_used(current)
-    initial = [[enc.client(visit_of[i], j) for i, j in zip(current, used, strict=True)]]
-    initial = initial if current else None
+    start = [enc.client(visit_of[i], j) for i, j in zip(current, used, strict=True)]
+    initial = [start] if start else None
     effort = problem.search_effort * FILL_FACTOR * engines.effort(problem.engine)
     res = vrp.solve(
         enc.problem,
