@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from outreach_planner.capacity import Capacity
 from outreach_planner.days_off import MovedDate, SkippedDate
 from outreach_planner.settings import WEEKDAYS, WEEKDAYS_VI
 from outreach_planner.terminal_words import TERMINAL
@@ -68,6 +69,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Trang",
         "north": "B",
         "skipped_dates": "Không có chuyến (ngày nghỉ)",
+        "capacity_head": "Để xếp được {stops} điểm đang thiếu thời gian, chỉ cần một trong các "
+        "thay đổi sau (mỗi thay đổi đã được lập thử kế hoạch):",
+        "capacity_none": "Chưa tìm được thay đổi nào đủ cho {stops} điểm đang thiếu thời gian.",
+        "cut_bulletin": "Rút ngắn bản tin {minutes} phút (các mục phát ở mọi điểm: tiếng Việt "
+        "và phần chung)",
+        "add_weekday": "Thêm chuyến vào {weekday} hằng tuần (thêm {runs} chuyến)",
+        "more_weeks": "Lập kế hoạch thêm {weeks} tuần",
+        "more_vehicles": "Thêm một xe ({vehicles} xe, thêm {runs} chuyến)",
+        "team_hours": "giờ công của đội",
         "unassigned_legend": "Viền đỏ: điểm chưa xếp được (bấm vào để xem lý do)",
         "moved_dates": "Chuyến dời ngày (ngày nghỉ)",
         "more_cut": "… và {n} nơi nữa (xem bản đồ)",
@@ -125,6 +135,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "north": "N",
         "skipped_dates": "No run (day off)",
+        "capacity_head": "Any one of these changes fits the {stops} stops short of time "
+        "(each was verified by planning with it):",
+        "capacity_none": "No change tried fits the {stops} stops short of time.",
+        "cut_bulletin": "Cut the bulletin by {minutes} min (items played at every stop: "
+        "Vietnamese and common)",
+        "add_weekday": "Add a run every {weekday} ({runs} more runs)",
+        "more_weeks": "Plan {weeks} more weeks",
+        "more_vehicles": "One more vehicle ({vehicles} vehicles, {runs} more runs)",
+        "team_hours": "team-hours",
         "unassigned_legend": "Red outline: a stop not placed (click it for the reason)",
         "moved_dates": "Runs moved (day off)",
         "more_cut": "… and {n} more (see the map)",
@@ -246,3 +265,24 @@ class Labels:
             return _REASONS_VI[code].format(**values)
         except KeyError:  # a reason without its figures: the words without them
             return english
+
+    def capacity(self, capacity: Capacity) -> list[str]:
+        """The capacity answer: a heading, then one line per verified change."""
+        stops = capacity.stops_short
+        if not capacity.suggestions:
+            return [self["capacity_none"].format(stops=stops)]
+        lines = [self["capacity_head"].format(stops=stops)]
+        for sg in capacity.suggestions:
+            figures: dict[str, object] = dict(sg.figures)
+            if "weekday" in figures:
+                day = WEEKDAYS.index(str(figures["weekday"]))
+                names = WEEKDAYS_VI if self.lang == "vi" else [d.title() for d in WEEKDAYS]
+                figures["weekday"] = names[day]
+            hours = f"{sg.team_hours:+.1f}"
+            if self.lang == "vi":
+                hours = hours.replace(".", ",")
+            lines.append(
+                f"{self[sg.kind].format(**figures)} ({hours} {self['team_hours']}) — "
+                f"{sg.file}: {'; '.join(sg.toml)}"
+            )
+        return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from outreach_planner.capacity import Capacity
 from outreach_planner.days_off import MovedDate, SkippedDate
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.geo import LonLat
@@ -105,6 +106,8 @@ class Plan:
     roads: RoadsUsed | None = None  # set when travel_model is "roads"
     skipped_dates: tuple[SkippedDate, ...] = ()  # usual run dates that were days off
     moved_dates: tuple[MovedDate, ...] = ()  # ... and those whose run moved later that week
+    # Verified changes that would fit the stops short of time (capacity.py); None: none is.
+    capacity: Capacity | None = None
 
     @property
     def estimated(self) -> tuple[str, ...]:

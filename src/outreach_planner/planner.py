@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from outreach_planner.capacity import capacity_answer
 from outreach_planner.clustering import cluster_villages
 from outreach_planner.days_off import RunDates, days_off, run_dates
 from outreach_planner.domain import Commune, Stop
@@ -168,11 +169,13 @@ def make_plan(
     today: dt.date | None = None,
     progress: Progress | None = None,
     previous: PreviousPlan | None = None,
+    capacity: bool = True,
 ) -> Plan:
     """Optimize the rota and time every run.
 
     With `previous`, keep its visits wherever they still fit (runs before
-    `today` are never changed).
+    `today` are never changed). With `capacity`, stops short of time come with
+    verified changes that would fit them all (`Plan.capacity`, see capacity.py).
     """
     today = today or dt.date.today()
     start = settings.start_date(today)
@@ -235,7 +238,7 @@ def make_plan(
         _timed_run(slot, route.stops, stops, dwell, matrix, settings, past=r in frozen)
         for r, (slot, route) in enumerate(zip(runs, result.routes, strict=True))
     )
-    return Plan(
+    plan = Plan(
         settings=settings,
         start=start,
         stops=stops,
@@ -248,6 +251,26 @@ def make_plan(
         skipped_dates=dates.skipped,
         moved_dates=dates.moved,
     )
+    if capacity:
+        plan = _with_capacity(plan, inputs, min(today, start), progress)
+    return plan
+
+
+def _with_capacity(
+    plan: Plan, inputs: Inputs, today: dt.date, progress: Progress | None
+) -> Plan:
+    """The plan with its capacity answer when stops are short of time."""
+
+    def replan(settings: Settings, programme: BroadcastProgramme | None) -> Plan:
+        if programme is not None:
+            stops = tuple(with_programme(s, programme, settings) for s in inputs.stops)
+            changed = Inputs(inputs.communes, stops, programme)
+        else:
+            changed = inputs
+        return make_plan(settings, changed, today=today, capacity=False)
+
+    answer = capacity_answer(plan, inputs.programme, replan, progress)
+    return plan if answer is None else dataclasses.replace(plan, capacity=answer)
 
 
 def _duration(

@@ -127,6 +127,9 @@ def print_summary(plan: Plan, written: list[Path], out: Path, labels: Labels | N
             markup=False,
             soft_wrap=True,
         )
+    if plan.capacity is not None:
+        for n, line in enumerate(lb.capacity(plan.capacity)):
+            console.print(("  " if n else "") + line, markup=False, soft_wrap=True)
     console.print(
         lb.t("t_wrote", n=len(written), out=out, index=out / "index.html"),
         markup=False,

@@ -400,6 +400,10 @@ def _unassigned_lines(plan: Plan, labels: Labels) -> list[str]:
         f'{_esc(labels["stops"]).lower()}</b>',
         *(f"{n} × {_esc(text)}" for text, n in by_reason.items()),
         f'<span style="color:#b00">◯</span> {_esc(labels["unassigned_legend"])}',
+        *(
+            (f"<b>{_esc(line)}</b>" if n == 0 else f"• {_esc(line)}")
+            for n, line in enumerate(labels.capacity(plan.capacity) if plan.capacity else [])
+        ),
     ]
 
 

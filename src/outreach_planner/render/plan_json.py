@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from outreach_planner.capacity import Capacity
 from outreach_planner.days_off import DayOff
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run
@@ -72,7 +73,35 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             }
             for u in plan.unassigned
         ],
+        "capacity": _capacity(plan.capacity) if plan.capacity is not None else None,
         "settings": settings,
+    }
+
+
+def _capacity(capacity: Capacity) -> dict[str, Any]:
+    return {
+        "stops_short": capacity.stops_short,
+        "visits_short": capacity.visits_short,
+        "plans_tried": capacity.plans_tried,
+        "text_vi": _VI.capacity(capacity),
+        "text_en": Labels("en").capacity(capacity),
+        "suggestions": [
+            {
+                "kind": sg.kind,
+                "file": sg.file,
+                "toml": list(sg.toml),
+                "settings": dict(sg.settings),
+                "items": [
+                    {"index": c.index, "title": c.title, "was_s": round(c.was_s, 1),
+                     "minutes": c.minutes}
+                    for c in sg.cuts
+                ],  # fmt: skip
+                **dict(sg.figures),
+                "team_hours": sg.team_hours,
+                "still_unassigned": sg.still_unassigned,
+            }
+            for sg in capacity.suggestions
+        ],
     }
 
 
