@@ -36,7 +36,10 @@ def builtin_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_builtin_plan_writes_every_output(builtin_plan: Path) -> None:
     plan = json.loads((builtin_plan / "plan.json").read_text(encoding="utf-8"))
-    assert len(plan["runs"]) == 8  # 4 weeks x Tuesday and Friday
+    # 4 weeks x Tuesday and Friday, less New Year's Day (Friday 1/1/2027), a public holiday.
+    assert len(plan["runs"]) == 7
+    assert "2027-01-01" not in {r["date"] for r in plan["runs"]}
+    assert [(d["date"], d["reason"]) for d in plan["skipped_dates"]] == [("2027-01-01", "holiday")]
     assert {r["weekday"] for r in plan["runs"]} == {"tuesday", "friday"}
     assert (builtin_plan / "index.html").is_file()
     for run in plan["runs"]:
