@@ -251,7 +251,7 @@ def test_other_languages_by_x_and_by_name(tmp_path: Path) -> None:
 def test_group_rows_give_the_commune(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "list.csv", [
         ["STT", "Tên thôn, bon", "Số hộ", "Số khẩu"],
-        ["I", "XÃ NAM BÌNH", None, None], [1, "Thôn 1", 10, 40],
+        ["I", "XÃ NAM BÌNH", 10, 40], [1, "Thôn 1", 10, 40],  # the commune's totals beside it
         ["II", "Thị trấn Đức An", None, None], [2, "Tổ dân phố 1", 10, 40],
         [None, "Tổng cộng", 20, 80],
     ])  # fmt: skip
@@ -484,3 +484,15 @@ def test_index_map_draws_unplaced_villages_apart(tmp_path: Path, tiny_settings: 
     assert shown[unplaced[0].id] != shown[unplaced[1].id]
     page = render_index_map(plan, Labels("vi")).decode("utf-8")
     assert "2 thôn chưa có vị trí" in page and '"dashArray": "4 3"' in page
+
+
+def test_heading_row_with_commune_totals_is_not_a_village(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "list.csv", [
+        ["STT", "Xã", "Thôn", "Số hộ", "Số khẩu"],
+        ["I", "Xã Nam Bình", None, 30, 120],  # the commune's heading, with its totals
+        [1, "Xã Nam Bình", "Thôn 1", 10, 40], [2, "Xã Nam Bình", "Thôn 2", 20, 80],
+    ])  # fmt: skip
+    result = import_villages(path, ImportOptions(load_communes(COMMUNES)))
+    assert not result.problems
+    assert sum(f["properties"]["households"] for f in result.features) == 30
+    assert [s.reason for s in result.skipped] == ["group"]

@@ -24,6 +24,7 @@ from outreach_planner.io.villages import figure_problems
 from outreach_planner.languages import language_codes
 
 _MARK = re.compile(r"^\s*[xX✓✔√•*+1]\s*$")
+_HEADING = re.compile(r"^(?:[IVXLC]+|[A-Z])\.?$")  # "I", "II.", "A": a group's number
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d+|[A-Za-z])\s*[.)\-:]\s+")
 _SIGNATURE = ("nguoi lap", "ky ten", "ky ghi ro", "ghi ro ho ten", "thu truong", "chu tich",
               "xac nhan", "ngay thang nam", "tm uy ban", "tm ubnd", "kt chu tich")  # fmt: skip
@@ -124,8 +125,10 @@ def read_rows(
         if below_total and not has_figures:
             skipped.append(Skipped(r, "signature", " ".join(t for t in texts if t)[:60]))
             continue
-        group = group_commune(name) if name and not has_figures else None
-        if group is not None or (commune_here and not name and not has_figures):
+        # A commune's heading row ("I. XÃ NAM BÌNH"), often with the commune's totals beside it.
+        group = group_commune(name) if name else None
+        heading = bool(_HEADING.match(texts[0])) and not name
+        if group is not None or (commune_here and not name and (heading or not has_figures)):
             commune = group or commune_here
             skipped.append(Skipped(r, "group", commune))
             continue
