@@ -4,6 +4,7 @@ every status code of docs/api.md, each with the file checked on disk."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 import time
@@ -390,3 +391,23 @@ def test_keep_locks_a_dragged_order_and_replans_around_it(planned) -> None:
                          headers={**headers, "If-Match": version})  # fmt: skip
         assert r.status_code == 200
     assert all(_rows(folder)[sid]["locked"] == "" for sid in order)
+
+
+def test_a_weeks_driver_kit_is_one_zip_of_that_weeks_runs(planned) -> None:
+    import zipfile
+
+    folder, client, headers = planned
+    plan = client.get("/api/plan").json()
+    first = dt.date.fromisoformat(plan["runs"][0]["date"])
+    monday = first - dt.timedelta(days=first.weekday())
+    r = client.get(f"/kit/driver-kit-{monday.isoformat()}.zip")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    names = set(zipfile.ZipFile(io.BytesIO(r.content)).namelist())
+    week = [x for x in plan["runs"] if 0 <= (dt.date.fromisoformat(x["date"]) - monday).days < 7]
+    assert {f"run-{x['id']}.{ext}" for x in week for ext in ("pdf", "html", "gpx")} <= names
+    assert {"week-overview.pdf", "calendar.ics", "schedule.csv"} <= names
+    assert not any(n.startswith("run-") and n[4:14] >= (monday + dt.timedelta(days=7)).isoformat()
+                   for n in names)  # fmt: skip
+    assert r.content == client.get(f"/kit/driver-kit-{monday.isoformat()}.zip").content
+    assert client.get(f"/kit/driver-kit-{first.isoformat()}.zip").status_code == 404  # a Tuesday
+    assert client.get("/kit/driver-kit-2030-01-07.zip").status_code == 404  # no run that week

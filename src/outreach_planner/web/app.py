@@ -75,7 +75,7 @@ class Guard:
 
     def refuse(self, request: Request) -> Response | None:
         path = request.url.path
-        if self.access_code is not None and (path.startswith(("/api/", "/files/"))):
+        if self.access_code is not None and (path.startswith(("/api/", "/files/", "/kit/"))):
             cookie = request.cookies.get(ACCESS_COOKIE, "")
             if path != "/api/login" and not hmac.compare_digest(cookie, self.access_token):
                 return error(401, "the access code is needed", access_required=True)
@@ -281,6 +281,20 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         )
         return JSONResponse({"job": job.id, "version": new_version}, status_code=202)
 
+    async def kit(request: Request) -> Response:
+        from outreach_planner.web.kit import week_kit
+
+        text = request.path_params["monday"]
+        monday = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        if monday is None or monday.weekday() != 0:
+            return error(404, "no such week: give the date of its Monday")
+        data, runs = await run_in_threadpool(week_kit, ws.out, monday)
+        if not runs:
+            return error(404, "no run that week")
+        disposition = f'attachment; filename="driver-kit-{monday.isoformat()}.zip"'
+        return Response(data, media_type="application/zip",
+                        headers={"Content-Disposition": disposition})  # fmt: skip
+
     async def files(request: Request) -> Response:
         name = request.path_params["name"]
         # One plain file name of the output folder: no separator, no '..', no hidden file.
@@ -312,6 +326,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         Route("/api/runs/keep", guarded(keep), methods=["POST"]),
         Route("/api/runs/{date}/timing", guarded(timing), methods=["POST"]),
         Route("/api/runs/{date}/{vehicle:int}/timing", guarded(timing), methods=["POST"]),
+        Route("/kit/driver-kit-{monday}.zip", guarded(kit)),
         Route("/files/{name:path}", guarded(files)),
         Mount("/static/leaflet", StaticFiles(directory=leaflet)),
         Mount("/static", StaticFiles(directory=static)),

@@ -216,7 +216,7 @@ function renderStop() {
   $("stop-id").textContent = `${s.id}${s.enabled ? "" : " · " + t("disabled")}`;
   const un = unassignedOf(s.id);
   $("stop-unassigned").hidden = !un;
-  $("stop-unassigned").textContent = un ? `${t("unassigned")}: ${reasonText(S.lang, un.reason)}` : "";
+  $("stop-unassigned").textContent = un ? `${t("unassigned")}: ${reasonText(S.lang, un)}` : "";
   const facts = $("stop-facts");
   facts.replaceChildren();
   const add = (k, v) => facts.append(el("dt", t(k)), el("dd", v));

@@ -53,6 +53,7 @@ const WORDS = {
     f_index: "Bản đồ tổng quan", f_week: "Lịch tuần (PDF)", f_calendar: "Lịch (calendar.ics)",
     f_schedule: "Bảng lịch trình (schedule.csv)", f_plan: "plan.json",
     map_html: "Bản đồ", route_pdf: "Lộ trình PDF", gpx: "GPX",
+    kit: "Bộ tài liệu cho lái xe, tuần từ {week} (zip)",
     legend_title: "Số lượt ghé", l0: "chưa ghé", l1: "1 lượt", l2: "2 lượt", l3: "3 lượt trở lên",
     l_unassigned: "chưa xếp được", l_disabled: "tạm ngưng", l_depot: "điểm xuất phát",
     offline: "Không có mạng: bản đồ nền không tải, mọi chức năng khác vẫn dùng được.",
@@ -122,6 +123,7 @@ const WORDS = {
     f_index: "Overview map", f_week: "Week overview (PDF)", f_calendar: "Calendar (calendar.ics)",
     f_schedule: "Timetable (schedule.csv)", f_plan: "plan.json",
     map_html: "Map", route_pdf: "Route sheet PDF", gpx: "GPX",
+    kit: "Driver kit, week of {week} (zip)",
     legend_title: "Visits", l0: "not visited", l1: "1 visit", l2: "2 visits", l3: "3 or more",
     l_unassigned: "not placed", l_disabled: "disabled", l_depot: "depot",
     offline: "Offline: no background map; everything else works.",
@@ -136,8 +138,8 @@ const WORDS = {
   },
 };
 
-/* Unassigned reasons arrive in English from plan.json; each known sentence has its
-   translation here (with its figures), others are shown as they are, marked. */
+/* Unassigned reasons: plan.json gives each in Vietnamese (reason_vi, from its code); for
+   a plan.json written before that, each known English sentence has its translation here. */
 const REASONS = [
   [/^no run had time for it while keeping the previous plan/, "r_keep_previous"],
   [/^its dwell \((\d+) min\) is longer than the longest working span \((\d+) min\)/, "r_dwell_too_long"],
@@ -151,8 +153,10 @@ function fmt(text, values) {
   return text.replace(/\{(\w+)\}/g, (m, k) => (values && k in values ? String(values[k]) : m));
 }
 
-function reasonText(lang, reason) {
+function reasonText(lang, unassigned) {
+  const reason = unassigned.reason;
   if (lang === "en") return reason;
+  if (unassigned.reason_vi) return unassigned.reason_vi;  // plan.json words it by its code
   for (const [re, key] of REASONS) {
     const m = re.exec(reason);
     if (m && WORDS.vi[key]) return fmt(WORDS.vi[key], { a: m[1], b: m[2] });

@@ -211,7 +211,7 @@ function renderUnassigned() {
     const li = el("li");
     const b = el("button", u.stop_name, "secondary"); b.type = "button";
     b.addEventListener("click", () => selectStop(u.stop_id));
-    li.append(b, el("div", reasonText(S.lang, u.reason), "bad"));
+    li.append(b, el("div", reasonText(S.lang, u), "bad"));
     ul.append(li);
   }
 }
@@ -228,6 +228,16 @@ function renderFiles() {
   for (const [name, key] of [["index.html", "f_index"], ["week-overview.pdf", "f_week"],
       ["calendar.ics", "f_calendar"], ["schedule.csv", "f_schedule"], ["plan.json", "f_plan"]]) {
     const li = el("li"); li.append(fileLink(name, t(key))); ul.append(li);
+  }
+  const mondays = [...new Set(S.plan.runs.map((r) => {
+    const d = new Date(r.date + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() - (d.getUTCDay() + 6) % 7);
+    return d.toISOString().slice(0, 10);
+  }))];
+  for (const monday of mondays) {
+    const [y, m, d] = monday.split("-");
+    const a = el("a", t("kit", { week: `${d}/${m}/${y}` }));
+    a.href = `/kit/driver-kit-${monday}.zip`;
+    const li = el("li"); li.append(a); ul.append(li);
   }
   for (const run of S.plan.runs) {
     const li = el("li");
