@@ -35,9 +35,11 @@ def make_district(folder: Path, n: int) -> None:
     communes = json.loads((data / "communes.geojson").read_text(encoding="utf-8"))
     polys = [(f["properties"]["name"], shape(f["geometry"])) for f in communes["features"]]
     west, south, east, north = (
-        min(p.bounds[0] for _, p in polys), min(p.bounds[1] for _, p in polys),
-        max(p.bounds[2] for _, p in polys), max(p.bounds[3] for _, p in polys),
-    )  # fmt: skip
+        min(p.bounds[0] for _, p in polys),
+        min(p.bounds[1] for _, p in polys),
+        max(p.bounds[2] for _, p in polys),
+        max(p.bounds[3] for _, p in polys),
+    )
     step_lat = 0.85 / 111.0
     step_lon = step_lat / math.cos(math.radians((south + north) / 2))
     features = []
@@ -48,16 +50,30 @@ def make_district(folder: Path, n: int) -> None:
             for name, poly in polys:
                 if poly.contains(Point(lon, lat)):
                     k = len(features) + 1
-                    features.append({
-                        "type": "Feature",
-                        "properties": {
-                            "id": f"G-{k:04d}", "name": f"Thôn {k}", "commune": name,
-                            "households": 40 + k % 60, "population": 150 + (k * 37) % 500,
-                            "languages": ["vi"], "estimated": True,
-                            "estimated_fields": ["name", "location", "households", "population"],
-                        },
-                        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                    })  # fmt: skip
+                    features.append(
+                        {
+                            "type": "Feature",
+                            "properties": {
+                                "id": f"G-{k:04d}",
+                                "name": f"Thôn {k}",
+                                "commune": name,
+                                "households": 40 + k % 60,
+                                "population": 150 + (k * 37) % 500,
+                                "languages": ["vi"],
+                                "estimated": True,
+                                "estimated_fields": [
+                                    "name",
+                                    "location",
+                                    "households",
+                                    "population",
+                                ],
+                            },
+                            "geometry": {
+                                "type": "Point",
+                                "coordinates": [round(lon, 6), round(lat, 6)],
+                            },
+                        }
+                    )
                     break
             lon += step_lon
         lat += step_lat
@@ -83,10 +99,20 @@ def make_district(folder: Path, n: int) -> None:
 def serve(folder: Path) -> tuple[subprocess.Popen, str, float]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "outreach_planner", "serve", "--dir", str(folder),
-         "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "outreach_planner",
+            "serve",
+            "--dir",
+            str(folder),
+            "--port",
+            "0",
+            "--no-browser",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     url = "http://" + line.split("http://", 1)[1].split()[0]
@@ -98,21 +124,30 @@ def measure(browser, url: str, label: str, *, replan: bool, shots: Path | None) 
     context.add_init_script("Object.defineProperty(navigator, 'onLine', {get: () => false})")
     page = context.new_page()
     outside: list[str] = []
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
-               else (outside.append(r.request.url), r.abort()))  # fmt: skip
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(url)
+            else (outside.append(r.request.url), r.abort())
+        ),
+    )
     t0 = time.perf_counter()
     page.goto(url)
     page.wait_for_function("document.body.dataset.ready === '1'", timeout=120000)
     load = time.perf_counter() - t0
     stops = page.evaluate("S.stops.length")
     has_plan = page.evaluate("!!S.plan")
-    print(f"{label}: {stops} stops, page ready in {load:.2f} s "
-          f"(in-page {page.evaluate('window.pageReadyMs') / 1000:.2f} s), plan: {has_plan}")  # fmt: skip
+    print(
+        f"{label}: {stops} stops, page ready in {load:.2f} s "
+        f"(in-page {page.evaluate('window.pageReadyMs') / 1000:.2f} s), plan: {has_plan}"
+    )
     if replan or not has_plan:
         page.click("#replan")
         page.wait_for_function("window.planMs !== undefined", timeout=900000)
         state = page.locator("#diff").inner_text().splitlines()[0]
-        print(f"{label}: re-plan from the page {page.evaluate('window.planMs') / 1000:.1f} s ({state})")
+        took = page.evaluate("window.planMs") / 1000
+        print(f"{label}: re-plan from the page {took:.1f} s ({state})")
     page.click("#tabs button[data-tab=runs]")
     card = page.locator("section.run").filter(has=page.locator("tr.visit")).first
     times = []
@@ -121,8 +156,10 @@ def measure(browser, url: str, label: str, *, replan: bool, shots: Path | None) 
         page.wait_for_function("!document.querySelector('#reorder-bar').hidden")
         times.append(page.evaluate("window.lastRetimeMs"))
         page.click("#reorder-undo")
-    print(f"{label}: re-timing after a drag {min(times):.0f}-{max(times):.0f} ms "
-          f"(3 drags, request to redraw)")  # fmt: skip
+    print(
+        f"{label}: re-timing after a drag {min(times):.0f}-{max(times):.0f} ms "
+        f"(3 drags, request to redraw)"
+    )
     if shots is not None:
         page.screenshot(path=str(shots / f"{label}-1366.png"))
         page.set_viewport_size({"width": 390, "height": 844})
@@ -148,10 +185,14 @@ def main() -> int:
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        for label, folder, replan in (("built-in", builtin, args.replan),
-                                      (f"{args.stops}-stops", big, False)):  # fmt: skip
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu"],
+        )
+        for label, folder, replan in (
+            ("built-in", builtin, args.replan),
+            (f"{args.stops}-stops", big, False),
+        ):
             proc, url, started = serve(folder)
             print(f"{label}: serve answered in {started:.2f} s")
             try:
