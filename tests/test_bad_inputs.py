@@ -7,6 +7,7 @@ output folder untouched.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -77,3 +78,57 @@ def test_a_real_process_prints_no_traceback(name: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def _no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    def solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the output folder is checked before any input is read")
+
+    monkeypatch.setattr("outreach_planner.planner.load_inputs", solve)
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling link", "plan.json folder", "under a file"])
+def test_an_unusable_out_is_one_line_before_solving(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "maps"
+    if kind == "file":
+        out.write_text("not a folder", encoding="utf-8")
+    elif kind == "dangling link":
+        out.symlink_to(tmp_path / "gone")
+    elif kind == "plan.json folder":
+        (out / "plan.json").mkdir(parents=True)
+    else:
+        (tmp_path / "file").write_text("x", encoding="utf-8")
+        out = tmp_path / "file" / "maps"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    _no_solve(monkeypatch)
+    code = main(["plan", "--quiet", "--settings", str(TINY_SETTINGS), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and err.startswith("error:"), err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_text_item_that_is_a_fifo_is_refused_not_waited_for(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "news.txt")
+    (tmp_path / "programme.toml").write_text(
+        '[[items]]\ntitle = "Tin"\ntext = "news.txt"\n', encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "outreach_planner", "plan", "--quiet", "--out", str(tmp_path / "o"),
+         "--settings", str(TINY_SETTINGS), "--programme", str(tmp_path / "programme.toml")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "regular file" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_beyond_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from outreach_planner.io.files import NotAnInputFile, read_input_bytes
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2049)
+    assert read_input_bytes(big, limit=2049) == b"x" * 2049
+    with pytest.raises(NotAnInputFile, match="at most"):
+        read_input_bytes(big, limit=2048)

@@ -7,6 +7,8 @@ Like geopy's, every leaf also inherits a builtin so callers that catch
 from __future__ import annotations
 
 import difflib
+import reprlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,8 +32,26 @@ class Problem:
         field = f" field '{self.field}'" if self.field else ""
         if self.value is None or self.value == "":
             # Nothing was given: say so rather than print a raw None.
-            return f"{place}:{field} missing, expected {self.expected}"
-        return f"{place}:{field} got {self.value!r}, expected {self.expected}"
+            return _one_line(f"{place}:{field} missing, expected {self.expected}")
+        return _one_line(f"{place}:{field} got {_shown(self.value)}, expected {self.expected}")
+
+
+# A value is quoted so its owner can find it, not in full: one line, however big or deep.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 120, 120
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = 8
+
+
+def _shown(value: object) -> str:
+    return _REPR.repr(value)
+
+
+def _one_line(text: str) -> str:
+    """`text` with control characters (from names and ids in the input) escaped: one line."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+    )
 
 
 class InputError(OutreachError, ValueError):

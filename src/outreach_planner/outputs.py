@@ -139,7 +139,9 @@ def _render_all(
         try:
             files[name] = render()
         except Exception as exc:  # one output lost, not the plan: reported, never silent
-            failed.append(FailedOutput(name, f"{type(exc).__name__}: {exc}",
+            said = " ".join(str(exc).split())  # one line, whatever the library said
+            said = said if len(said) <= 160 else said[:159] + "…"
+            failed.append(FailedOutput(name, f"{type(exc).__name__}: {said}",
                                        "".join(traceback.format_exception(exc))))  # fmt: skip
     return files, failed
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import mutagen
 
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
+from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.io.villages import LANGUAGE_CODES
 
 # Vietnamese is written one syllable per space-separated word; a token counts
@@ -27,6 +28,7 @@ from outreach_planner.io.villages import LANGUAGE_CODES
 _LETTER = r"(?:[^\W_]|[\u0300-\u036f])"
 _TOKEN = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
 
+TEXT_LIMIT = 2 * MB
 
 @dataclass(frozen=True)
 class ProgrammeItem:
@@ -73,9 +75,15 @@ def load_programme(path: Path, *, reading_speed_spm: float) -> BroadcastProgramm
     source = str(path)
     problems = ProblemCollector(source)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_input_bytes(path, limit=MB).decode("utf-8"))
     except FileNotFoundError:
         problems.add("", "", str(path), "an existing programme file")
+        raise InputError(problems.problems) from None
+    except NotAnInputFile as exc:
+        problems.add("", "", str(path), str(exc))
+        raise InputError(problems.problems) from None
+    except RecursionError:
+        problems.add("", "", "nested too deeply", "valid TOML")
         raise InputError(problems.problems) from None
     except UnicodeDecodeError as exc:
         problems.add(f"byte {exc.start}", "", "not UTF-8", "UTF-8 text")
@@ -165,9 +173,13 @@ def _text_file_s(
     file: Path, where: str, reading_speed_spm: float, problems: ProblemCollector
 ) -> float | None:
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        # A bulletin read aloud is a few pages; a larger file is not one.
+        text = read_input_bytes(file, limit=TEXT_LIMIT).decode("utf-8-sig")
     except FileNotFoundError:
         problems.add(where, "text", str(file), "an existing text file")
+        return None
+    except NotAnInputFile as exc:
+        problems.add(where, "text", str(file), f"{exc} of text")
         return None
     except UnicodeDecodeError:
         problems.add(where, "text", str(file), "a UTF-8 text file")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.geo import LonLat
+from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.optimize.engines import ENGINES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -279,9 +280,13 @@ def load_settings(path: Path, *, base: Settings | None = None) -> Settings:
     """
     source = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_input_bytes(path, limit=MB).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(_one(source, "", "", str(path), "an existing settings file")) from None
+    except NotAnInputFile as exc:
+        raise InputError(_one(source, "", "", str(path), str(exc))) from None
+    except RecursionError:
+        raise InputError(_one(source, "", "", "nested too deeply", "valid TOML")) from None
     except UnicodeDecodeError as exc:
         raise InputError(_one(source, f"byte {exc.start}", "", "not UTF-8", "UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
@@ -538,6 +543,9 @@ def _parse_depot(value: object, problems: ProblemCollector) -> Depot | None:
     return Depot(name=name.strip(), position=position, estimated=estimated)
 
 
+FIRST_START, LAST_DAY = dt.date(1970, 1, 1), dt.date(9998, 12, 31)
+
+
 def _check(s: Settings, problems: ProblemCollector) -> None:
     """The rules a Settings must meet however it was made (file, command line, replace)."""
     for spec in _NUMBERS:
@@ -548,6 +556,13 @@ def _check(s: Settings, problems: ProblemCollector) -> None:
             problems.add("", spec.key, value, spec.expected)
     if not s.weekdays:
         problems.add("", "weekdays", [], "at least one weekday, or no run can be planned")
+    # Dates past the horizon (the calendar's time zone rules, next runs) must exist too.
+    weeks = s.weeks if isinstance(s.weeks, int) and s.weeks > 0 else 1
+    if s.start is not None and not (
+        s.start >= FIRST_START and (LAST_DAY - s.start).days >= 7 * weeks
+    ):
+        problems.add("", "start", s.start.isoformat(),
+                     f"a date from {FIRST_START} whose horizon ends by {LAST_DAY}")  # fmt: skip
     if s.on_closed_day not in ON_CLOSED_DAY:
         problems.add("", "on_closed_day", s.on_closed_day, " or ".join(ON_CLOSED_DAY))
     both = sorted(set(s.closed_dates) & set(s.extra_dates))

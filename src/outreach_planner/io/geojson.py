@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from outreach_planner.errors import InputError, ProblemCollector
+from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
+
+# Larger than any village layer, commune layer or plan of a district.
+JSON_LIMIT = 256 * MB
 
 
 def read_json(path: Path, *, what: str) -> Any:
@@ -15,9 +19,12 @@ def read_json(path: Path, *, what: str) -> Any:
     source = str(path)
     problems = ProblemCollector(source)
     try:
-        data = path.read_bytes()
+        data = read_input_bytes(path, limit=JSON_LIMIT)
     except FileNotFoundError:
         problems.add("", "", str(path), f"an existing {what} file")
+        raise InputError(problems.problems) from None
+    except NotAnInputFile as exc:
+        problems.add("", "", str(path), f"{exc}: a {what} file")
         raise InputError(problems.problems) from None
     except OSError as exc:
         problems.add("", "", exc.strerror, f"a readable {what} file")
@@ -37,6 +44,9 @@ def read_json(path: Path, *, what: str) -> Any:
             f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         )
         problems.add(where, "", getattr(exc, "msg", str(exc)), "valid JSON")
+        raise InputError(problems.problems) from None
+    except RecursionError:  # arrays or objects nested thousands deep: no input of ours is
+        problems.add("", "", "nested too deeply", f"valid {what} JSON (a few levels deep)")
         raise InputError(problems.problems) from None
 
 

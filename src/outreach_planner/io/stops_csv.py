@@ -19,6 +19,8 @@ from outreach_planner.domain import Stop, Village
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.geo import LonLat, geodesic_m
 from outreach_planner.io.atomic import write_atomic
+from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
+from outreach_planner.io.ids import id_problem
 from outreach_planner.settings import WEEKDAYS, clock, parse_clock, parse_date
 
 log = logging.getLogger("outreach_planner")
@@ -110,9 +112,12 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """The CSV's rows as text cells; unreadable or malformed files raise InputError."""
     problems = ProblemCollector(str(path))
     try:
-        data = path.read_bytes()
+        data = read_input_bytes(path, limit=16 * MB)
     except FileNotFoundError:
         problems.add("", "", str(path), "an existing stop list (make one with `stops init`)")
+        raise InputError(problems.problems) from None
+    except NotAnInputFile as exc:
+        problems.add("", "", str(path), str(exc))
         raise InputError(problems.problems) from None
     except OSError as exc:
         problems.add("", "", exc.strerror, "a readable stop list")
@@ -230,6 +235,8 @@ def parse_row(
 
     if not sid:
         add("id", "a stop id")
+    elif (wrong := id_problem(sid)) is not None:
+        add("id", wrong)
     position = None
     lon, lat = _number(row.get("lon", "")), _number(row.get("lat", ""))
     try:

@@ -15,6 +15,7 @@ from outreach_planner.domain import Commune, Village
 from outreach_planner.errors import ProblemCollector
 from outreach_planner.geo import LonLat
 from outreach_planner.io.geojson import features, point_coordinates, read_json
+from outreach_planner.io.ids import id_problem
 from outreach_planner.languages import CODES
 
 # A village this far (degrees, ~11 km at 12° N) outside every commune is a typo, not data.
@@ -24,6 +25,8 @@ LANGUAGE_CODES = CODES
 PLACEMENTS = ("sheet", "osm", "geocoder", "commune")
 # Most people per household a village can plausibly have (Vietnam's average is under 4).
 MAX_PEOPLE_PER_HOUSEHOLD = 20
+# Most people one village (thôn, bon, tổ dân phố) can plausibly hold: a whole large ward.
+MAX_VILLAGE_PEOPLE = 100_000
 
 
 def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[Village]:
@@ -47,6 +50,9 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
             vid = str(vid)
         if not isinstance(vid, str) or not vid.strip():
             problems.add(where, "id", vid, "a non-empty id")
+            ok = False
+        elif (wrong := id_problem(vid)) is not None:
+            problems.add(where, "id", vid, wrong)
             ok = False
         elif vid in seen:
             problems.add(where, "id", vid, f"an id not already used by feature {seen[vid]}")
@@ -124,7 +130,10 @@ def figure_problems(households: int, population: int) -> list[tuple[str, object,
     spreadsheet import alike.
     """
     found: list[tuple[str, object, str]] = []
-    if households == 0:
+    if population > MAX_VILLAGE_PEOPLE:
+        found.append(("population", population,
+                      f"at most {MAX_VILLAGE_PEOPLE:,} people in one village"))  # fmt: skip
+    elif households == 0:
         found.append(("households", households, "at least 1 household"))
     elif population > MAX_PEOPLE_PER_HOUSEHOLD * households:
         most = MAX_PEOPLE_PER_HOUSEHOLD * households

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from icalendar import Calendar, Component, Event, vGeo
+from icalendar import Calendar, Component, Event, vGeo, vText
 
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run, Visit
@@ -129,7 +129,8 @@ def render_calendar(plan: Plan, labels: Labels, previous: bytes | None = None) -
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", ics_text(f"{labels['plan_title']}: {plan.programme_title}"))
+    # An X- property is not escaped by icalendar unless it is given as text.
+    cal.add("x-wr-calname", vText(ics_text(f"{labels['plan_title']}: {plan.programme_title}")))
     # DTSTAMP must be in every event; the real "now" would make each planner run give
     # different bytes (and a file that changes when nothing in the plan did). The
     # plan's first day, midnight UTC, is a fixed stamp for a given plan.

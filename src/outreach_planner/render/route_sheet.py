@@ -182,7 +182,10 @@ def render_run_map_png(
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     x0, x1, y0, y1 = cx - span_x / 2, cx + span_x / 2, cy - span_y / 2, cy + span_y / 2
 
-    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 9}):
+    # Names are text, never TeX: "$" in a commune name must print as a dollar sign.
+    with matplotlib.rc_context(
+        {"font.family": "DejaVu Sans", "font.size": 9, "text.parse_math": False}
+    ):
         fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4), dpi=_MAP_DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))

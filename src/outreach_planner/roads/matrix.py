@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
+from outreach_planner.errors import InputError, Problem
 from outreach_planner.geo import LonLat
 from outreach_planner.roads.network import (
     TIME_MS_LIMIT,
@@ -50,6 +51,10 @@ class RoadTravel:
     unreachable: dict[int, str]  # point index -> why the roads do not link it with point 0
 
 
+class LegTooLongError(ValueError):
+    """A shortest path longer than the packed weights hold: the roads are too slow."""
+
+
 def road_travel(
     network: RoadNetwork,
     points: Sequence[LonLat],
@@ -66,10 +71,16 @@ def road_travel(
     every stop the roads cannot link with the depot both ways (also in `unreachable`).
     Access from a position to its road point is driven at the `track` speed.
     """
-    matrix, snaps = road_matrix(
-        network, points, class_speeds=class_speeds,
-        access_speed_kmh=class_speeds["track"], step_s=step_s,
-    )  # fmt: skip
+    try:
+        matrix, snaps = road_matrix(
+            network, points, class_speeds=class_speeds,
+            access_speed_kmh=class_speeds["track"], step_s=step_s,
+        )  # fmt: skip
+    except LegTooLongError:
+        raise InputError(
+            Problem(str(source), "", "maxspeed", "a leg of 149 h or more",
+                    "roads fast enough for every leg to take less (speed tags too low?)")
+        ) from None  # fmt: skip
     for name, snap in zip(names, snaps, strict=True):
         log.info("%s: %.0f m from the nearest road", name, snap.distance_m)
         if snap.distance_m > max_snap_m:
@@ -147,7 +158,7 @@ def road_matrix(
     time_ms, length_dm = unpack(packed)
     finite = np.isfinite(time_ms)
     if np.any(time_ms[finite] >= TIME_MS_LIMIT):
-        raise ValueError("a leg longer than the packed weights hold (149 h); cut the extract")
+        raise LegTooLongError("a leg longer than the packed weights hold (149 h)")
 
     access_m = np.array([s.distance_m for s in snaps])
     access_s = access_m / (access_speed_kmh / 3.6)

@@ -86,6 +86,7 @@ def oneway(tags: dict[str, str]) -> int:
     return 0
 
 
+MIN_MAXSPEED_KMH = 5.0
 _SPEED = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*$", re.IGNORECASE)
 
 
@@ -93,6 +94,7 @@ def maxspeed_kmh(text: str | None) -> float:
     """km/h of a `maxspeed` tag ('50', '30 mph', '30;50' -> the lowest); NaN when not a number.
 
     Zone codes like 'VN:urban' or 'none' say nothing usable: NaN, the class speed applies.
+    So does a limit below walking pace ('0.01'): a mapping error, not a speed limit.
     """
     if not text:
         return math.nan
@@ -101,7 +103,7 @@ def maxspeed_kmh(text: str | None) -> float:
         m = _SPEED.match(part)
         if m:
             value = float(m.group(1)) * (1.609344 if (m.group(2) or "").lower() == "mph" else 1.0)
-            if value > 0:
+            if value >= MIN_MAXSPEED_KMH:
                 speeds.append(value)
     return min(speeds) if speeds else math.nan
 
@@ -156,6 +158,7 @@ def read_roads(
     lats: list[float] = []
     segments: list[tuple[int, int, int, float]] = []  # u, v, class, maxspeed
     kept = missing = 0
+    impossible: list[tuple[int, float, float]] = []  # nodes placed off the globe
     try:
         processor = (
             osmium.FileProcessor(osmium.io.File(str(path), fmt), osmium.osm.NODE | osmium.osm.WAY)
@@ -174,6 +177,9 @@ def read_roads(
                 loc = nd.location
                 if loc.valid():
                     nodes.append((nd.ref, loc.lon, loc.lat))
+                elif loc.x != _UNDEFINED and loc.y != _UNDEFINED:  # in the file, off the globe
+                    impossible.append((nd.ref, loc.x / 1e7, loc.y / 1e7))
+                    nodes.append(None)
                 else:
                     nodes.append(None)  # outside the extract: the way breaks here
                     missing += 1
@@ -194,12 +200,23 @@ def read_roads(
                     segments.append((ia, ib, code, limit))
                 if direction <= 0:
                     segments.append((ib, ia, code, limit))
+    except osmium.InvalidLocationError as exc:  # a coordinate that is not a number
+        raise InputError(
+            Problem(str(path), "", "lat/lon", _first_line(exc), "node coordinates as numbers")
+        ) from None
     except RuntimeError as exc:  # libosmium's parse errors: truncated, not OSM, bad XML
         raise InputError(
             Problem(
                 str(path), "", "", _first_line(exc), f"a complete OpenStreetMap {_KIND[fmt]} file"
             )  # fmt: skip
         ) from None
+    if impossible:
+        ref, x, y = impossible[0]
+        more = f" (and {len(impossible) - 1} more nodes)" if len(impossible) > 1 else ""
+        raise InputError(
+            Problem(str(path), f"node {ref}{more}", "lon/lat", [x, y],
+                    "longitude -180..180 and latitude -90..90")
+        )  # fmt: skip
     if not segments:
         where = f" inside {bbox}" if bbox else ""
         raise InputError(
@@ -234,6 +251,9 @@ def _index(ids: dict[int, int], lons: list[float], lats: list[float], node: tupl
         lons.append(lon)
         lats.append(lat)
     return i
+
+
+_UNDEFINED = 2**31 - 1  # libosmium's coordinate of a node the file does not hold
 
 
 def _first_line(exc: Exception) -> str:
