@@ -149,6 +149,7 @@ function drawRoutes() {
     line.bindTooltip(el("span", runTitle(run)));
     line.addTo(routeLayer);
   });
+  stopLayer.eachLayer((m) => m.bringToFront());  // stops stay clickable above the routes
 }
 
 function drawCommunes(geo) {

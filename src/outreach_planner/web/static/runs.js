@@ -162,7 +162,8 @@ async function pollJob() {
   const r = await api("GET", `/api/jobs/${S.job}`);
   const j = r.data;
   if (j.state === "running") {
-    $("job-phase").textContent = `${t("job_running")} ${j.progress.phase} (${j.elapsed_s} s)`;
+    const phases = WORDS[S.lang].phases || {};
+    $("job-phase").textContent = `${t("job_running")} ${phases[j.progress.phase] || j.progress.phase} (${j.elapsed_s} s)`;
     $("job-progress").max = j.progress.total || 1; $("job-progress").value = j.progress.done;
     setTimeout(pollJob, 400);
     return;
