@@ -159,3 +159,4 @@ def test_new_team_from_template_to_plan(
 
     assert Labels("vi")["estimated_data"] not in index
     assert '"type": "Polygon"' not in index  # no commune boundaries drawn
+    assert Labels("vi")["communes"] not in index  # nor a layer offering them

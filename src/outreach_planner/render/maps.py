@@ -180,7 +180,8 @@ def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
             },
         ).add_to(communes)  # fmt: skip
         _tooltip(shape, c.name)
-    communes.add_to(m)
+    if plan.communes:  # communes = "none": no boundaries, and no layer that would offer them
+        communes.add_to(m)
     depot = plan.settings.depot
     marker = folium.Marker(
         _ll(depot.position),
