@@ -88,7 +88,7 @@ def split_pair(value: object) -> list[float] | None:
     if "°" in text or "º" in text:
         found = [_dms(m) for m in _DMS.finditer(text) if m.group(0).strip()]
         return found if len(found) == 2 else None
-    for sep in (";", ", ", " ,", "\t", "/"):
+    for sep in (";", ", ", " ,", "\t", "/", " - "):
         if sep in text:
             parts = text.split(sep)
             break

@@ -14,11 +14,11 @@ import unicodedata
 
 # Commune-level prefixes, longest first so "thi tran" wins over "thi".
 _COMMUNE_PREFIXES = ("thi tran", "phuong", "xa", "tt", "p", "x")
-# Village-level kinds and how their id key writes them.
+# Village-level kinds and how their id key writes them ("Tổ 2" is a town's Tổ dân phố 2).
 _VILLAGE_KINDS = (
     ("to dan pho", "tdp"), ("tdp", "tdp"), ("khu pho", "kp"), ("thon", "thon"),
     ("buon", "buon"), ("bon", "bon"), ("plei", "plei"), ("lang", "lang"), ("ban", "ban"),
-    ("xom", "xom"), ("ap", "ap"), ("khoi", "khoi"), ("to", "to"), ("khu", "khu"),
+    ("xom", "xom"), ("ap", "ap"), ("khoi", "khoi"), ("to", "tdp"), ("khu", "khu"),
 )  # fmt: skip
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
