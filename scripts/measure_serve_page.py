@@ -174,14 +174,16 @@ def main() -> int:
     parser.add_argument("--stops", type=int, default=1000)
     parser.add_argument("--replan", action="store_true", help="also re-plan the built-in data")
     parser.add_argument("--shots", type=Path, help="save screenshots here")
+    parser.add_argument("--district", type=Path, help="a district folder made by an earlier run")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     root = Path(tempfile.mkdtemp(prefix="serve-measure-"))
     builtin = root / "builtin"
     builtin.mkdir()
-    big = root / f"district-{args.stops}"
-    make_district(big, args.stops)
+    big = args.district or root / f"district-{args.stops}"
+    if args.district is None:
+        make_district(big, args.stops)
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:

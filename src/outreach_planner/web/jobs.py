@@ -46,6 +46,7 @@ class Job:
             "elapsed_s": round(end - self.started, 1),
             "diff": (self.result or {}).get("diff"),
             "summary": (self.result or {}).get("summary"),
+            "not_written": (self.result or {}).get("not_written", []),
             "error": self.error,
         }
 

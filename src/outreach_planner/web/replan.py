@@ -23,11 +23,12 @@ def replan(
     and return {"diff", "summary"}. `orders` replace the previous plan's order of those
     runs (date, vehicle): the page's drag and drop, kept (their visits are locked)."""
     from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
-    from outreach_planner.outputs import write_outputs
+    from outreach_planner.outputs import check_output_folder, write_outputs
     from outreach_planner.planner import load_inputs, make_plan
     from outreach_planner.render.plan_json import plan_to_json
 
     settings = ws.planning_settings()
+    check_output_folder(ws.out)
     previous_path = ws.out / "plan.json"
     old_json = ws.plan_json()
     previous = None
@@ -40,10 +41,14 @@ def replan(
     plan = make_plan(settings, inputs, progress=progress, previous=previous)
     # The last chance to cancel: after this the outputs are replaced.
     progress("writing the outputs", 0, 1)
-    write_outputs(plan, ws.out)
+    written = write_outputs(plan, ws.out, lang=settings.lang)
     new_json = plan_to_json(plan)
     progress("writing the outputs", 1, 1)
-    return {"diff": plan_change(old_json, new_json), "summary": new_json["summary"]}
+    return {
+        "diff": plan_change(old_json, new_json),
+        "summary": new_json["summary"],
+        "not_written": [f"{f.name}: {f.message}" for f in written.failed],
+    }
 
 
 def _reordered(runs: Sequence[Any], orders: Mapping[tuple[dt.date, int], Sequence[str]]):

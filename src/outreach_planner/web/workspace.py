@@ -54,33 +54,39 @@ class Workspace:
         )
         self._lock = threading.RLock()
         self.busy_reason: str | None = None  # set while a re-plan reads the stop list
+        self._parsed: tuple[str, list[Stop]] | None = None
+        self._initial: tuple[str, list[Stop]] | None = None
 
     # --- the stop list ---------------------------------------------------------------
 
-    def _csv_bytes(self) -> bytes:
-        """stops.csv, or what `stops init` would write when the folder has none yet."""
-        if self.stops_path.is_file():
-            return self.stops_path.read_bytes()
-        return render_stops_csv(initial_stops(self.settings))
+    def _snapshot(self) -> tuple[str, list[Stop]]:
+        """(version, stops) of the stop list, parsed again only when its bytes changed.
+
+        Without stops.csv, the stops `stops init` would write (made once)."""
+        with self._lock:
+            if self.stops_path.is_file():
+                data = self.stops_path.read_bytes()
+                version = hashlib.sha256(data).hexdigest()[:16]
+                if self._parsed is None or self._parsed[0] != version:
+                    self._parsed = (version, self.stop_list.load())
+                return self._parsed
+            if self._initial is None:
+                stops = initial_stops(self.settings)
+                self._initial = (hashlib.sha256(render_stops_csv(stops)).hexdigest()[:16], stops)
+            return self._initial
 
     def version(self) -> str:
         """The version of the whole stop list: a hash of its bytes."""
-        with self._lock:
-            return hashlib.sha256(self._csv_bytes()).hexdigest()[:16]
+        return self._snapshot()[0]
 
     def stops(self) -> list[Stop]:
-        with self._lock:
-            if self.stops_path.is_file():
-                return self.stop_list.load()
-            return initial_stops(self.settings)
+        return list(self._snapshot()[1])
 
     def stops_json(self) -> dict[str, Any]:
         """{"version", "stops"}: each stop's stops.csv cells plus what the page shows."""
         from outreach_planner.planner import with_programme
 
-        with self._lock:
-            version = self.version()
-            stops = self.stops()
+        version, stops = self._snapshot()
         visits = self._planned_visits()
         out = []
         for stop in stops:

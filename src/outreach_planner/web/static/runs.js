@@ -173,6 +173,7 @@ async function pollJob() {
   const diff = $("diff");
   if (j.state === "done") {
     diff.append(el("p", t("job_done"), "msg ok"));
+    for (const w of j.not_written || []) diff.append(el("p", w, "msg warn"));
     renderDiff(j.diff, diff);
     await reloadAll();
   } else if (j.state === "cancelled") diff.append(el("p", t("job_cancelled")));
