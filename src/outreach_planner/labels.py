@@ -53,6 +53,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "estimated_depot": "vị trí điểm xuất phát",
         "estimated_col": "Số liệu ước tính",
         "formatted": "định dạng Việt Nam",
+        "no_villages": "Không thuộc thôn, bon nào: {n} người (số người lập kế hoạch nhập)",
+        "near_commune": "gần {name}",
+        "no_roads_map": "Không có dữ liệu đường: đường nối là đường thẳng, không phải đường đi",
+        "week_totals": "Cả tuần: {runs} chuyến · {visits} lượt ghé · {people} lượt người nghe · "
+        "{km} km · lái xe {drive} giờ · phát thanh {broadcast} giờ",
+        "week_not_visited": "Không được ghé trong tuần này ({n} điểm dừng, số dân)",
+        "week_all_visited": "Mọi điểm dừng đang bật đều được ghé trong tuần này.",
         "estimated_point": "Vị trí ước tính, chưa phải vị trí thật.",
         "needs_placement": "{n} thôn chưa có vị trí, đặt tạm quanh trung tâm xã (viền đứt): "
         "cần đặt lại vị trí thật",
@@ -119,6 +126,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "estimated_depot": "the depot's position",
         "estimated_col": "Estimated data",
         "formatted": "formatted",
+        "no_villages": "No village: {n} people (the planner's count)",
+        "near_commune": "near {name}",
+        "no_roads_map": "No road data: legs are straight lines, not the roads",
+        "week_totals": "Week: {runs} runs · {visits} visits · {people} people reached · "
+        "{km} km · {drive} h driving · {broadcast} h broadcasting",
+        "week_not_visited": "Not visited this week ({n} stops, people)",
+        "week_all_visited": "Every enabled stop is visited this week.",
         "estimated_point": "Estimated position, not the real one.",
         "needs_placement": "{n} villages have no position yet and stand around their commune's "
         "centre (dashed): move them to where they are",

@@ -1,4 +1,4 @@
-"""Printable route sheets (A4 PDF): one per run, and the week overview.
+"""Printable route sheets (A4 PDF), one per run (the week overview: week_overview.py).
 
 matplotlib (Agg, no pyplot) draws each run's map as a PNG; fpdf2 lays out the
 pages. The text font is DejaVu Sans, the copy shipped inside matplotlib,
@@ -15,12 +15,14 @@ import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import matplotlib
 from fpdf import FPDF, FontFace
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from shapely.geometry import Point, box
 
 from outreach_planner.geo import LocalProjection, LonLat
 from outreach_planner.labels import Labels
@@ -143,6 +145,13 @@ def _polygons(geom: object) -> Iterator[object]:
         yield geom
 
 
+def _map_rc() -> Any:
+    # Names are text, never TeX: "$" in a commune name must print as a dollar sign.
+    return matplotlib.rc_context(
+        {"font.family": "DejaVu Sans", "font.size": 9, "text.parse_math": False}
+    )
+
+
 def render_run_map_png(
     plan: Plan,
     run: Run,
@@ -151,10 +160,28 @@ def render_run_map_png(
     size_mm: tuple[float, float],
     attribution: str | None = None,
 ) -> bytes:
-    """The run's map as PNG: route in order, numbered stops, depot, communes, scale, north.
+    """The run's map (`draw_run_map`) as PNG."""
+    with _map_rc():
+        fig = draw_run_map(plan, run, labels, size_mm=size_mm, attribution=attribution)
+        buf = io.BytesIO()
+        # No "Software" entry: the PNG stays the same across matplotlib patch releases.
+        fig.savefig(buf, format="png", dpi=_MAP_DPI, metadata={"Software": None})
+    return buf.getvalue()
 
-    Legs with a road path (see `leg_path`) are drawn along it; otherwise straight.
-    `attribution` is printed in the corner when the map draws third-party data.
+
+def draw_run_map(
+    plan: Plan,
+    run: Run,
+    labels: Labels,
+    *,
+    size_mm: tuple[float, float],
+    attribution: str | None = None,
+) -> Figure:
+    """The run's map: route in order, numbered stops, depot, communes, scale, north.
+
+    Legs with a road path (see `leg_path`) are drawn along it; otherwise straight,
+    and the map says it has no roads. `attribution` is printed in the corner when
+    the map draws third-party data.
     """
     depot = plan.settings.depot.position
     places = [depot, *(v.stop.position for v in run.visits), depot]
@@ -181,11 +208,11 @@ def render_run_map_png(
         span_y = span_x * h_mm / w_mm
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     x0, x1, y0, y1 = cx - span_x / 2, cx + span_x / 2, cy - span_y / 2, cy + span_y / 2
+    sw, ne = proj.lonlat(x0 * 1000, y0 * 1000), proj.lonlat(x1 * 1000, y1 * 1000)
+    pad = (ne.lon - sw.lon) * 0.04  # names keep clear of the frame's edge
+    frame = box(sw.lon + pad, sw.lat + pad, ne.lon - pad, ne.lat - pad)
 
-    # Names are text, never TeX: "$" in a commune name must print as a dollar sign.
-    with matplotlib.rc_context(
-        {"font.family": "DejaVu Sans", "font.size": 9, "text.parse_math": False}
-    ):
+    with _map_rc():
         fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4), dpi=_MAP_DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -196,13 +223,25 @@ def render_run_map_png(
         ax.set_yticks([])
         ax.set_facecolor("#f7f5f0")
 
+        # The depot's label goes on the side away from the stops around it (drawn below).
+        dx, dy = pts[0]
+        near = [(sx - dx, sy - dy) for sx, sy in pts[1:-1]]
+        near = [(ex, ey) for ex, ey in near if 0 < math.hypot(ex, ey) < span_x / 6] or near
+        side_x = -1 if sum(ex for ex, _ in near) > 0 else 1
+        side_y = -1 if sum(ey for _, ey in near) > 0 else 1
         for commune in plan.communes:
             for poly in _polygons(commune.geometry):
                 for ring in (poly.exterior, *poly.interiors):  # type: ignore[attr-defined]
                     cx_, cy_ = zip(*(km(LonLat(*c[:2])) for c in ring.coords), strict=True)
                     ax.plot(cx_, cy_, color="#777777", lw=1.0, ls=(0, (5, 3)), zorder=1)
-            label_at = commune.geometry.representative_point()
+            # The name stands inside the part of the commune the map shows.
+            shown = commune.geometry.intersection(frame)
+            if shown.is_empty:
+                continue
+            label_at = shown.representative_point()
             lx, ly = km(LonLat(label_at.x, label_at.y))
+            if math.hypot(lx - dx, ly - dy) < span_x / 25:
+                ly -= side_y * span_y / 16  # clear of the depot's marker and label
             if x0 < lx < x1 and y0 < ly < y1:
                 ax.text(
                     lx,
@@ -213,8 +252,9 @@ def render_run_map_png(
                     style="italic",
                     ha="center",
                     va="center",
-                    zorder=2,
+                    zorder=4,
                     clip_on=True,
+                    path_effects=[patheffects.withStroke(linewidth=3, foreground="#f7f5f0")],
                 )
 
         legs = [*(v.leg for v in run.visits), run.leg_back]
@@ -249,7 +289,6 @@ def render_run_map_png(
                     zorder=3,
                 )
 
-        dx, dy = pts[0]
         ax.scatter(
             [dx],
             [dy],
@@ -260,15 +299,19 @@ def render_run_map_png(
             linewidths=1.5,
             zorder=5,
         )
+        # Above every marker, so the stops near the depot do not hide it.
         ax.annotate(
             pdf_text(labels["depot"]),
             (dx, dy),
-            xytext=(9, -4),
+            xytext=(14 * side_x, 12 * side_y),
             textcoords="offset points",
+            ha="left" if side_x > 0 else "right",
+            va="bottom" if side_y > 0 else "top",
             fontsize=10,
             fontweight="bold",
-            zorder=6,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+            zorder=10,
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#222222", "alpha": 0.9},
+            arrowprops={"arrowstyle": "-", "color": "#222222", "lw": 1},
         )
         for n, (sx, sy) in enumerate(pts[1:-1], start=1):
             ax.scatter(
@@ -319,6 +362,12 @@ def render_run_map_png(
             fontsize=13,
             fontweight="bold",
         )
+        if not any(leg_path(leg) for leg in legs):
+            ax.text(
+                0.005, 0.995, labels["no_roads_map"], transform=ax.transAxes, ha="left",
+                va="top", fontsize=9, color="#333333", zorder=9,
+                bbox={"fc": "white", "ec": "none", "alpha": 0.8},
+            )  # fmt: skip
         if attribution:
             ax.text(
                 0.995,
@@ -333,10 +382,7 @@ def render_run_map_png(
             )
         for spine in ax.spines.values():
             spine.set_edgecolor("#444444")
-        buf = io.BytesIO()
-        # No "Software" entry: the PNG stays the same across matplotlib patch releases.
-        fig.savefig(buf, format="png", dpi=_MAP_DPI, metadata={"Software": None})
-    return buf.getvalue()
+    return fig
 
 
 # ---------------------------------------------------------------- the run sheet
@@ -344,7 +390,7 @@ def render_run_map_png(
 # Column widths (mm, adding up to the 277 mm between the margins): No., stop, villages,
 # commune, arrival, broadcast, departure, drive to the next place (km, min), people,
 # languages. Each heading fits its column in both languages at 10 pt bold.
-_COLS = (10, 46, 48, 26, 16, 25, 23, 13, 11, 18, 41)
+_COLS = (10, 46, 48, 26, 16, 25, 23, 13, 14, 18, 38)
 _DEPOT, _VISIT, _NOTE = "depot", "visit", "note"
 
 
@@ -382,8 +428,9 @@ def _sheet_rows(plan: Plan, run: Run, labels: Labels) -> list[tuple[str, tuple[s
                 (
                     str(n),
                     pdf_text(s.name),
-                    "\n".join(pdf_text(vil.name) for vil in s.villages),
-                    pdf_text(", ".join(s.communes)),
+                    "\n".join(pdf_text(vil.name) for vil in s.villages)
+                    or labels["no_villages"].format(n=labels.count(s.population)),
+                    pdf_text(", ".join(s.communes) or commune_at(plan, s.position, labels)),
                     labels.time(v.arrival),
                     f"{labels.time(v.start)}–{labels.time(v.end)}",
                     labels.time(v.depart),
@@ -398,6 +445,18 @@ def _sheet_rows(plan: Plan, run: Run, labels: Labels) -> list[tuple[str, tuple[s
         rows.append((_NOTE, (lunch_note,)))
     rows.append((_DEPOT, (depot, labels.time(run.back), "", "", "")))
     return rows
+
+
+def commune_at(plan: Plan, position: LonLat, labels: Labels) -> str:
+    """The commune a place lies in (a stop without villages has none of its own), or the
+    nearest one, said to be near."""
+    point = Point(position.lon, position.lat)
+    if not plan.communes:
+        return ""
+    nearest = min(plan.communes, key=lambda c: (c.geometry.distance(point), c.name))
+    if nearest.geometry.covers(point):
+        return pdf_text(nearest.name)
+    return labels["near_commune"].format(name=pdf_text(nearest.name))
 
 
 def _notes(plan: Plan, labels: Labels, *, osm_drawn: bool) -> list[str]:
@@ -557,152 +616,8 @@ def _timetable(pdf: _Sheet, rows: Sequence[tuple[str, tuple[str, ...]]], labels:
                 table.row(_fit_row(pdf, cells, _COLS, labels))
 
 
-# ---------------------------------------------------------------- the week overview
-
-
-def _weeks(plan: Plan) -> list[tuple[dt.date, list[Run]]]:
-    """Runs grouped by ISO week (Monday to Sunday), in date order, with each week's Monday.
-
-    A week whose every run date was a day off is there too, without runs.
-    """
-    runs = plan.runs
-    weeks: dict[dt.date, list[Run]] = {
-        s.date - dt.timedelta(days=s.date.weekday()): [] for s in plan.skipped_dates
-    }
-    for run in runs:
-        monday = run.date - dt.timedelta(days=run.date.weekday())
-        weeks.setdefault(monday, []).append(run)
-    return [(k, weeks[k]) for k in sorted(weeks)]
-
-
-_WEEK_COLS = (10, 14, 24, 58, 16)  # No., arrival, broadcast, stop, people (mm)
-_WEEK_LINE_MM, _WEEK_PAD = 4.4, (0.8, 1.0)  # line height; padding top/bottom, left/right
-_PER_PAGE = 2  # runs side by side on one landscape page
-
-
-def _week_rows(run: Run, labels: Labels) -> list[tuple[str, ...]]:
-    head: tuple[str, ...] = (
-        labels["no"],
-        labels["arrival"],
-        labels["broadcast"],
-        labels["stop"],
-        labels["people"],
-    )
-    return [head] + [
-        (
-            str(n),
-            labels.time(v.arrival),
-            f"{labels.time(v.start)}–{labels.time(v.end)}",
-            pdf_text(v.stop.name),
-            f"{labels.count(v.stop.population)}",
-        )
-        for n, v in enumerate(run.visits, start=1)
-    ]
-
-
-def _column_height(pdf: _Sheet, run: Run, labels: Labels, width: float) -> float:
-    """Height (mm) of a run's column: its two heading lines and its wrapped table."""
-    widths = [c * width / sum(_WEEK_COLS) for c in _WEEK_COLS]
-    total = 6.0 + 5.0 + 1.0  # the two heading lines of _run_column and the gap
-    for r, row in enumerate(_week_rows(run, labels)):
-        pdf.set_font(FONT, "B" if r == 0 else "", TABLE_PT)
-        lines = max(
-            len(
-                cast(
-                    list[str],
-                    pdf.multi_cell(
-                        w - 2 * _WEEK_PAD[1], _WEEK_LINE_MM, text, dry_run=True, output="LINES"
-                    ),
-                )
-            )
-            for w, text in zip(widths, row, strict=True)
-        )
-        total += lines * _WEEK_LINE_MM + 2 * _WEEK_PAD[0]
-    return total
-
-
-def _run_column(pdf: _Sheet, run: Run, labels: Labels, x: float, width: float) -> None:
-    pdf.set_left_margin(x)
-    pdf.set_x(x)
-    pdf.set_font(FONT, "B", 12)
-    pdf.cell(
-        width,
-        6,
-        f"{labels.weekday(run.date)} {labels.date(run.date)} — {labels['vehicle']} {run.vehicle}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font(FONT, "", 10)
-    pdf.cell(
-        width,
-        5,
-        f"{labels.time(run.depart)}–{labels.time(run.back)} · "
-        f"{labels.count(run.people)} {labels['people'].lower()}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(1)
-    head = FontFace(family=FONT, emphasis="BOLD", size_pt=TABLE_PT, fill_color=(225, 225, 225))
-    pdf.set_font(FONT, "", TABLE_PT)
-    with pdf.table(
-        width=width,
-        col_widths=tuple(c * width / sum(_WEEK_COLS) for c in _WEEK_COLS),
-        align="LEFT",
-        headings_style=head,
-        line_height=_WEEK_LINE_MM,
-        padding=_WEEK_PAD,
-        v_align="TOP",
-        text_align=("CENTER", "CENTER", "CENTER", "LEFT", "RIGHT"),
-    ) as table:
-        for row in _week_rows(run, labels):
-            table.row(row)
-
-
 def render_week_overview(plan: Plan, labels: Labels) -> bytes:
-    """Every week on its own landscape page: its runs side by side, stops in order.
+    """week-overview.pdf (render/week_overview.py; kept here for the outputs' one import)."""
+    from outreach_planner.render.week_overview import render_week_overview as render
 
-    A week with more than two runs (more weekdays or vehicles) takes a page per two
-    runs; runs too long to stand side by side are set one under the other instead,
-    continuing on further pages.
-    """
-    title = f"{labels['week_overview']} — {labels['plan_title']}"
-    pdf = _Sheet(plan.start, title, labels.estimated(plan.estimated))
-    col_gap = 8.0
-    for monday, week in _weeks(plan):
-        sunday = monday + dt.timedelta(days=6)
-        heading = (
-            f"{labels['week']} {labels.date(monday)} – "
-            f"{labels.date(sunday)}: {pdf_text(plan.programme_title)}"
-        )
-        changes = labels.day_changes(
-            [s for s in plan.skipped_dates if monday <= s.date <= sunday],
-            [m for m in plan.moved_dates if monday <= m.date <= sunday],
-        )
-        for first in range(0, max(len(week), 1), _PER_PAGE):
-            pdf.add_page()
-            pdf.set_left_margin(_MARGIN_MM)
-            pdf.set_font(FONT, "B", 14)
-            pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font(FONT, "", TABLE_PT)
-            for line in changes:
-                pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(2)
-            top, page = pdf.get_y(), pdf.page
-            width = (pdf.epw - col_gap * (_PER_PAGE - 1)) / _PER_PAGE
-            runs = week[first : first + _PER_PAGE]
-            room = pdf.page_break_trigger - top
-            fits = all(_column_height(pdf, r, labels, width) <= room for r in runs)
-            for i, run in enumerate(runs):
-                if fits:
-                    pdf.page = page
-                    pdf.set_y(top)
-                    _run_column(pdf, run, labels, _MARGIN_MM + i * (width + col_gap), width)
-                else:  # one under the other, flowing onto further pages
-                    if i:
-                        pdf.ln(6)
-                    _run_column(pdf, run, labels, _MARGIN_MM, pdf.epw)
-            pdf.set_left_margin(_MARGIN_MM)
-    if pdf.page == 0:
-        pdf.add_page()
-    pdf.number_pages(title, labels["page"])
-    return bytes(pdf.output())
+    return render(plan, labels)
