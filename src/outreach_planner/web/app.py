@@ -148,6 +148,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
 
     async def session(request: Request) -> Response:
         return JSONResponse({"csrf": guard.csrf, "folder": str(ws.folder),
+                             "lang": ws.settings.lang,
                              "replan_running": jobs.running() is not None})  # fmt: skip
 
     async def login(request: Request) -> Response:

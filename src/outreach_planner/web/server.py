@@ -11,6 +11,7 @@ import webbrowser
 from pathlib import Path
 
 from outreach_planner.errors import InputError, Problem
+from outreach_planner.labels import Labels
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -45,6 +46,7 @@ def serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(Problem("command line", "", "--port", args.port, "a port 0-65535"))
     ws = Workspace(folder)
+    words = Labels(ws.settings.lang)
     shared = args.host not in LOOPBACK
     code = f"{secrets.randbelow(10**6):06d}" if shared else None
     app = create_app(ws, access_code=code, allowed_hosts=["*"] if shared else None)
@@ -61,9 +63,9 @@ def serve(args: argparse.Namespace) -> int:
         port = server.servers[0].sockets[0].getsockname()[1]
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") or not shared else args.host
         url = f"http://{host}:{port}/"
-        print(f"planning page for {ws.folder}: {url}  (Ctrl-C stops)", flush=True)
+        print(words.t("serve_at", folder=ws.folder, url=url), flush=True)
         if code is not None:
-            print(f"shared on {args.host}: the page asks for the access code {code}", flush=True)
+            print(words.t("serve_shared", host=args.host, code=code), flush=True)
         if not args.no_browser:
             webbrowser.open(url)
 
@@ -72,8 +74,7 @@ def serve(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     if not server.started:
-        print(f"error: could not listen on {args.host}:{args.port} (in use? try --port 0)",
-              file=sys.stderr)  # fmt: skip
+        print(f"error: {words.t('serve_cannot', host=args.host, port=args.port)}", file=sys.stderr)
         return 2
-    print("stopped", flush=True)
+    print(words["serve_stopped"], flush=True)
     return 0

@@ -311,6 +311,7 @@ async function main() {
   initMap();
   const session = await api("GET", "/api/session");
   S.csrf = session.data.csrf;
+  if (!localStorage.getItem("outreach-lang") && WORDS[session.data.lang]) S.lang = session.data.lang;
   const [settings, communes] = await Promise.all([api("GET", "/api/settings"), api("GET", "/api/communes")]);
   S.settings = settings.data;
   drawCommunes(communes.data);
