@@ -9,12 +9,17 @@ working day of the same week (`on_closed_day = "next_working_day"`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import holidays
 
+from outreach_planner.errors import InputError, Problem
 from outreach_planner.settings import ON_CLOSED_DAY as POLICIES
+from outreach_planner.settings import Settings
+
+log = logging.getLogger("outreach_planner")
 
 HOLIDAY_COUNTRY = "VN"
 
@@ -141,3 +146,31 @@ def _rest_of_week(day: dt.date, last: dt.date) -> list[dt.date]:
         for d in range(1, 7 - day.weekday())
         if day + dt.timedelta(days=d) <= last
     ]
+
+
+def horizon_dates(settings: Settings, start: dt.date) -> RunDates:
+    """The run dates of the horizon: usual weekdays less days off, plus extra dates."""
+    dates = run_dates(
+        start,
+        settings.weeks,
+        settings.weekdays,
+        closed=settings.closed_dates,
+        extra=settings.extra_dates,
+        policy=settings.on_closed_day,
+    )
+    last = start + dt.timedelta(days=7 * settings.weeks - 1)
+    off = days_off(start, last, settings.closed_dates)
+    clash = [d for d in settings.extra_dates if d in off]
+    if clash:
+        raise InputError(
+            [
+                Problem("settings", "", "extra_dates", d.isoformat(),
+                        f"a date that is not a day off ({off[d].name_en})")  # fmt: skip
+                for d in clash
+            ]
+        )
+    outside = [d.isoformat() for d in settings.extra_dates if not start <= d <= last]
+    if outside:
+        log.warning("extra_dates outside the horizon %s..%s ignored: %s",
+                    start, last, ", ".join(outside))  # fmt: skip
+    return dates

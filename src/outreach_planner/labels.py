@@ -76,6 +76,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Trang",
         "north": "B",
         "skipped_dates": "Không có chuyến (ngày nghỉ)",
+        "run_items": "Bản tin của chuyến (mục, phút:giây)",
         "capacity_head": "Để xếp được {stops} điểm đang thiếu thời gian, chỉ cần một trong các "
         "thay đổi sau (mỗi thay đổi đã được lập thử kế hoạch):",
         "capacity_none": "Chưa tìm được thay đổi nào đủ cho {stops} điểm đang thiếu thời gian.",
@@ -149,6 +150,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "north": "N",
         "skipped_dates": "No run (day off)",
+        "run_items": "This run's bulletin (item, min:s)",
         "capacity_head": "Any one of these changes fits the {stops} stops short of time "
         "(each was verified by planning with it):",
         "capacity_none": "No change tried fits the {stops} stops short of time.",

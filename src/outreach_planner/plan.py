@@ -33,6 +33,11 @@ class Visit:
     end: dt.datetime
     depart: dt.datetime
     leg: Leg  # from the previous place (depot or stop)
+    programme_s: int | None = None  # this run's broadcast here; None: the stop's
+
+    @property
+    def broadcast_s(self) -> int:
+        return self.stop.programme_s if self.programme_s is None else self.programme_s
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Run:
     visits: tuple[Visit, ...]
     leg_back: Leg
     lunch: tuple[dt.datetime, dt.datetime] | None
+    # The programme items this run plays: (title, language or None for all, seconds).
+    items: tuple[tuple[str, str | None, int], ...] = ()
 
     @property
     def key(self) -> str:
@@ -64,7 +71,7 @@ class Run:
 
     @property
     def broadcasting_s(self) -> int:
-        return sum(v.stop.programme_s for v in self.visits)
+        return sum(v.broadcast_s for v in self.visits)
 
     @property
     def duty_s(self) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from outreach_planner.capacity import capacity_answer
 from outreach_planner.clustering import cluster_villages
-from outreach_planner.days_off import RunDates, days_off, run_dates
+from outreach_planner.days_off import RunDates, horizon_dates
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.errors import InfeasibleError, InputError, Problem
 from outreach_planner.io.communes import load_communes
@@ -23,6 +23,7 @@ from outreach_planner.optimize.rota import Progress, solve_rota
 from outreach_planner.optimize.schedule import time_run
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run, Unassigned, Visit
 from outreach_planner.programme import BroadcastProgramme, load_programme
+from outreach_planner.run_programme import dwell_by_date, longest, run_items
 from outreach_planner.settings import Settings
 from outreach_planner.travel import TravelMatrix, round_up, straight_line_matrix
 
@@ -118,34 +119,6 @@ def _check_programme_fits(stops: Sequence[Stop], s: Settings) -> None:
         )
 
 
-def horizon_dates(settings: Settings, start: dt.date) -> RunDates:
-    """The run dates of the horizon: usual weekdays less days off, plus extra dates."""
-    dates = run_dates(
-        start,
-        settings.weeks,
-        settings.weekdays,
-        closed=settings.closed_dates,
-        extra=settings.extra_dates,
-        policy=settings.on_closed_day,
-    )
-    last = start + dt.timedelta(days=7 * settings.weeks - 1)
-    off = days_off(start, last, settings.closed_dates)
-    clash = [d for d in settings.extra_dates if d in off]
-    if clash:
-        raise InputError(
-            [
-                Problem("settings", "", "extra_dates", d.isoformat(),
-                        f"a date that is not a day off ({off[d].name_en})")  # fmt: skip
-                for d in clash
-            ]
-        )
-    outside = [d.isoformat() for d in settings.extra_dates if not start <= d <= last]
-    if outside:
-        log.warning("extra_dates outside the horizon %s..%s ignored: %s",
-                    start, last, ", ".join(outside))  # fmt: skip
-    return dates
-
-
 def horizon_runs(
     settings: Settings, start: dt.date, dates: RunDates | None = None
 ) -> tuple[RunSlot, ...]:
@@ -191,6 +164,11 @@ def make_plan(
     stops = inputs.stops
     if previous is not None:
         stops = (*stops, *previous.removed_stops(stops, today))
+    # Items with from/until: each run date's own dwell; the rota reserves the longest.
+    by_date = dwell_by_date(
+        stops, len(inputs.stops), inputs.programme, settings, dates.dates, TIME_STEP_S
+    )
+    stops = longest(stops, by_date)
     roads: RoadsUsed | None = None
     unreachable: dict[int, str] = {}  # matrix index -> why the roads do not link it
     if settings.roads is not None:
@@ -235,9 +213,14 @@ def make_plan(
         )
     frozen = mapped.frozen if mapped else frozenset()
     timed = tuple(
-        _timed_run(slot, route.stops, stops, dwell, matrix, settings, past=r in frozen)
+        _timed_run(
+            slot, route.stops, stops, by_date.get(slot.date) or tuple(
+                (s.programme_s, d) for s, d in zip(stops, dwell, strict=True)
+            ), matrix, settings, past=r in frozen,
+            items=run_items(inputs.programme, slot.date, [stops[i] for i in route.stops]),
+        )
         for r, (slot, route) in enumerate(zip(runs, result.routes, strict=True))
-    )
+    )  # fmt: skip
     plan = Plan(
         settings=settings,
         start=start,
@@ -335,16 +318,19 @@ def _timed_run(
     slot: RunSlot,
     order: Sequence[int],
     stops: Sequence[Stop],
-    dwell: Sequence[int],
+    broadcast: Sequence[tuple[int, int]],
     matrix: TravelMatrix,
     settings: Settings,
     *,
     past: bool = False,
+    items: tuple[tuple[str, str | None, int], ...] = (),
 ) -> Run:
-    """Clock times of one run; `order` indexes `stops` (matrix index = stop index + 1).
+    """Clock times of one run; `order` indexes `stops` (matrix index = stop index + 1);
+    `broadcast` gives each stop's (broadcast, dwell) seconds on this run's date.
 
     A `past` run is kept as it was even if today's data no longer fits it in the day.
     """
+    dwell = [d for _, d in broadcast]
     route = [stops[i] for i in order]
     nodes = [i + 1 for i in order]
     windows = {i + 1: w for i in order if (w := _window(stops[i], settings)) is not None}
@@ -372,6 +358,7 @@ def _timed_run(
                 start=at(tv.dwell_start_s + settings.setup_s),
                 end=at(tv.dwell_end_s),
                 depart=at(tv.depart_s),
+                programme_s=broadcast[tv.node - 1][0],
                 leg=Leg(
                     int(matrix.distance_m[here, tv.node]),
                     int(matrix.travel_s[here, tv.node]),
@@ -390,6 +377,7 @@ def _timed_run(
             int(matrix.distance_m[here, 0]), int(matrix.travel_s[here, 0]), matrix.path(here, 0)
         ),
         lunch=(at(timed.lunch[0]), at(timed.lunch[1])) if timed.lunch else None,
+        items=items,
     )
 
 

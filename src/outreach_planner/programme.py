@@ -7,6 +7,7 @@ minute), or an audio file's real length.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import tomllib
@@ -20,6 +21,7 @@ import mutagen
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.io.villages import LANGUAGE_CODES
+from outreach_planner.settings import parse_date
 
 # Vietnamese is written one syllable per space-separated word; a token counts
 # as a syllable when it holds a letter or a digit (punctuation alone does not).
@@ -38,6 +40,17 @@ class ProgrammeItem:
     duration_s: float
     language: str | None = None
     source: str = "minutes"  # "minutes", "text:<file>" or "audio:<file>"
+    # The dates it is played (both inclusive); None: no limit on that side.
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def plays_on(self, day: dt.date | None) -> bool:
+        """Whether a run on `day` plays it (None: any day)."""
+        if day is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -45,19 +58,39 @@ class BroadcastProgramme:
     title: str
     items: tuple[ProgrammeItem, ...]
 
-    def programme_s(self, languages: Iterable[str]) -> int:
-        """Seconds of broadcast at a stop whose villages speak `languages` (rounded up)."""
+    def items_on(self, day: dt.date | None, languages: Iterable[str]) -> list[ProgrammeItem]:
+        """The items a run on `day` plays at a stop speaking `languages`."""
         spoken = set(languages)
-        total = sum(
-            item.duration_s
+        return [
+            item
             for item in self.items
-            if item.language is None or item.language in spoken
-        )
-        return math.ceil(total - 1e-9)
+            if (item.language is None or item.language in spoken) and item.plays_on(day)
+        ]
 
-    def dwell_s(self, languages: Iterable[str], *, setup_s: int) -> int:
+    def programme_s(self, languages: Iterable[str], on: dt.date | None = None) -> int:
+        """Seconds of broadcast at a stop whose villages speak `languages` (rounded up),
+        on the run date `on`, or on the date its programme is longest."""
+        if on is None:
+            return max(self.programme_s(languages, day) for day in self.change_dates())
+        return math.ceil(sum(i.duration_s for i in self.items_on(on, languages)) - 1e-9)
+
+    def dwell_s(self, languages: Iterable[str], *, setup_s: int, on: dt.date | None = None) -> int:
         """Whole time at the stop in seconds: setup, then the programme."""
-        return setup_s + self.programme_s(languages)
+        return setup_s + self.programme_s(languages, on)
+
+    @property
+    def dated(self) -> bool:
+        return any(i.valid_from or i.valid_until for i in self.items)
+
+    def change_dates(self) -> list[dt.date]:
+        """A date of every stretch over which the items played stay the same."""
+        days = {dt.date.min}
+        for item in self.items:
+            if item.valid_from is not None:
+                days.add(item.valid_from)
+            if item.valid_until is not None and item.valid_until < dt.date.max:
+                days.add(item.valid_until + dt.timedelta(days=1))
+        return sorted(days)
 
 
 def count_syllables(text: str) -> int:
@@ -110,11 +143,12 @@ def load_programme(path: Path, *, reading_speed_spm: float) -> BroadcastProgramm
         item = _item(entry, n, path.parent, reading_speed_spm, problems)
         if item is not None:
             items.append(item)
+    _overlaps(items, problems)
     problems.raise_if_any()
     return BroadcastProgramme(title=title, items=tuple(items))
 
 
-_ITEM_KEYS = ("title", "language", "minutes", "text", "audio")
+_ITEM_KEYS = ("title", "language", "minutes", "text", "audio", "from", "until")
 
 
 def _item(
@@ -164,9 +198,48 @@ def _item(
         else:
             duration = _audio_file_s(file, where, problems)
         kind = f"{kind}:{value}"
-    if duration is None or not ok or not isinstance(title, str):
+    period = _period(entry, where, problems)
+    if duration is None or not ok or not isinstance(title, str) or period is None:
         return None
-    return ProgrammeItem(title=title.strip(), duration_s=duration, language=language, source=kind)
+    return ProgrammeItem(
+        title=title.strip(), duration_s=duration, language=language, source=kind,
+        valid_from=period[0], valid_until=period[1],
+    )  # fmt: skip
+
+
+def _period(
+    entry: dict, where: str, problems: ProblemCollector
+) -> tuple[dt.date | None, dt.date | None] | None:
+    """The item's `from` and `until` dates (inclusive), None when malformed."""
+    days: list[dt.date | None] = []
+    for key in ("from", "until"):
+        if key not in entry:
+            days.append(None)
+            continue
+        day = parse_date(entry[key])
+        if day is None:
+            problems.add(where, key, entry[key], "a date YYYY-MM-DD (inclusive)")
+            return None
+        days.append(day)
+    if days[0] and days[1] and days[1] < days[0]:
+        problems.add(where, "until", days[1].isoformat(),
+                     f"a date on or after from ({days[0].isoformat()})")  # fmt: skip
+        return None
+    return days[0], days[1]
+
+
+def _overlaps(items: list[ProgrammeItem], problems: ProblemCollector) -> None:
+    """Two items of one title and language played on one date: a period typed twice."""
+    for n, a in enumerate(items):
+        for b in items[n + 1 :]:
+            if (a.title, a.language) != (b.title, b.language):
+                continue
+            lo = max(a.valid_from or dt.date.min, b.valid_from or dt.date.min)
+            hi = min(a.valid_until or dt.date.max, b.valid_until or dt.date.max)
+            if lo <= hi:
+                problems.add(f"item {a.title}", "from/until",
+                             f"{lo.isoformat()}..{hi.isoformat()}",
+                             "periods of the same item that do not overlap")  # fmt: skip
 
 
 def _text_file_s(

@@ -152,10 +152,15 @@ def _run(run: Run) -> dict[str, Any]:
                 "depart": v.depart.isoformat(),
                 "leg": _leg(v.leg),
                 "population": v.stop.population,
+                "programme_s": v.broadcast_s,
             }
             for n, v in enumerate(run.visits, start=1)
         ],
         "leg_back": _leg(run.leg_back),
+        "programme_items": [
+            {"title": title, "language": language, "seconds": seconds}
+            for title, language, seconds in run.items
+        ],
     }
 
 

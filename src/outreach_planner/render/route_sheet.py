@@ -502,8 +502,22 @@ def render_route_sheet(plan: Plan, index: int, labels: Labels) -> bytes:
     pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     _timetable(pdf, _sheet_rows(plan, run, labels), labels)
+    if run.items:
+        pdf.ln(2)
+        pdf.set_font(FONT, "", TABLE_PT)
+        pdf.multi_cell(0, 5, pdf_text(_run_items(run, labels)), new_x="LMARGIN", new_y="NEXT")
     pdf.number_pages(f"{labels['route_sheet']}: {title}", labels["page"])
     return bytes(pdf.output())
+
+
+def _run_items(run: Run, labels: Labels) -> str:
+    """The items this run plays, with their lengths (m:ss) and languages."""
+    parts = [
+        f"{title}{f' ({labels.languages((language,))})' if language else ''} "
+        f"{seconds // 60}:{seconds % 60:02d}"
+        for title, language, seconds in run.items
+    ]
+    return f"{labels['run_items']}: " + "; ".join(parts)
 
 
 # A table row may not outgrow a page (fpdf2 cannot split one): a town-centre stop with
