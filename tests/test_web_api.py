@@ -411,3 +411,49 @@ def test_a_weeks_driver_kit_is_one_zip_of_that_weeks_runs(planned) -> None:
     assert r.content == client.get(f"/kit/driver-kit-{monday.isoformat()}.zip").content
     assert client.get(f"/kit/driver-kit-{first.isoformat()}.zip").status_code == 404  # a Tuesday
     assert client.get("/kit/driver-kit-2030-01-07.zip").status_code == 404  # no run that week
+
+
+def test_a_village_an_import_could_not_place_is_dragged_where_it_is(tmp_path: Path) -> None:
+    import json
+
+    folder = _folder(tmp_path)
+    layer = json.loads((folder / "villages.geojson").read_text(encoding="utf-8"))
+    for f in layer["features"]:
+        if f["properties"]["id"] == "A-4":
+            f["properties"]["placement"] = "commune"
+    (folder / "villages.geojson").write_text(json.dumps(layer, ensure_ascii=False), "utf-8")
+    client = _client(folder)
+    headers = {"X-CSRF-Token": client.get("/api/session").json()["csrf"]}
+    stops = client.get("/api/stops").json()
+    unplaced = [v["id"] for s in stops["stops"] for v in s["villages"] if v["needs_placement"]]
+    assert unplaced == ["A-4"]
+    move = {"lon": 107.6215, "lat": 12.2765}
+    assert client.patch("/api/villages/A-4", json=move, headers=headers).status_code == 428
+    r = client.patch("/api/villages/A-4", json=move, headers={**headers, "If-Match": "stale"})
+    assert r.status_code == 409
+    ok = {**headers, "If-Match": stops["version"]}
+    r = client.patch("/api/villages/A-4", json=move, headers=ok)
+    assert r.status_code == 200, r.text
+    assert r.json()["stop"] == "S-A-4" and r.json()["warnings"] == []
+    layer = json.loads((folder / "villages.geojson").read_text("utf-8"))
+    feature = next(f for f in layer["features"] if f["properties"]["id"] == "A-4")
+    assert feature["geometry"]["coordinates"] == [107.6215, 12.2765]
+    assert feature["properties"]["placement"] == "hand"
+    # Its stop of one village follows it (stops.csv), through the stop-list code.
+    assert (_rows(folder)["S-A-4"]["lon"], _rows(folder)["S-A-4"]["lat"]) == ("107.621500",
+                                                                               "12.276500")
+    assert not any(v["needs_placement"] for s in client.get("/api/stops").json()["stops"]
+                   for v in s["villages"])  # fmt: skip
+    history = client.get("/api/history").json()
+    assert ("A-4", "village position") in {(c["stop"], c["field"]) for c in history["changes"]}
+    # A village of a stop of several, moved away from it: named in a warning.
+    version = client.get("/api/stops").json()["version"]
+    r = client.patch("/api/villages/A-2", json={"lon": 107.6118, "lat": 12.2608},
+                     headers={**headers, "If-Match": version})  # fmt: skip
+    assert r.status_code == 200 and [w["village"] for w in r.json()["warnings"]] == ["A-2"]
+    version = client.get("/api/stops").json()["version"]
+    r = client.patch("/api/villages/NOPE", json=move, headers={**headers, "If-Match": version})
+    assert r.status_code == 422
+    r = client.patch("/api/villages/A-2", json={"lon": "x"},
+                     headers={**headers, "If-Match": version})  # fmt: skip
+    assert r.status_code == 422

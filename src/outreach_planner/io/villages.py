@@ -12,7 +12,7 @@ from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from outreach_planner.domain import Commune, Village
-from outreach_planner.errors import ProblemCollector
+from outreach_planner.errors import InputError, Problem, ProblemCollector
 from outreach_planner.geo import LonLat
 from outreach_planner.io.geojson import features, point_coordinates, read_json
 from outreach_planner.io.ids import id_problem
@@ -21,8 +21,9 @@ from outreach_planner.languages import CODES
 # A village this far (degrees, ~11 km at 12° N) outside every commune is a typo, not data.
 FAR_OUTSIDE_DEG = 0.1
 LANGUAGE_CODES = CODES
-# How `villages import` placed a village; "commune" is its commune's centre, a placeholder.
-PLACEMENTS = ("sheet", "osm", "geocoder", "commune")
+# How `villages import` placed a village; "commune" is its commune's centre, a placeholder;
+# "hand": a planner put it where it is (the planning page).
+PLACEMENTS = ("sheet", "osm", "geocoder", "commune", "hand")
 # Most people per household a village can plausibly have (Vietnam's average is under 4).
 MAX_PEOPLE_PER_HOUSEHOLD = 20
 # Most people one village (thôn, bon, tổ dân phố) can plausibly hold: a whole large ward.
@@ -200,3 +201,25 @@ def villages_geojson(features: Sequence[dict[str, Any]], *, source: str) -> byte
         data["estimated"] = True
     data["features"] = list(features)
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def move_village(path: Path, village_id: str, position: LonLat) -> tuple[float, float]:
+    """Put a village where it is (placed by hand), rewriting the layer atomically with every
+    other byte of meaning kept; returns its old (lon, lat). Unknown id: InputError."""
+    from outreach_planner.io.atomic import write_atomic
+
+    data = read_json(path, what="villages")
+    for feat in data.get("features", []) if isinstance(data, dict) else []:
+        props = feat.get("properties") or {}
+        if props.get("id") == village_id:
+            old = feat["geometry"]["coordinates"]
+            feat["geometry"] = {"type": "Point",
+                                "coordinates": [round(position.lon, 6), round(position.lat, 6)]}
+            props["placement"] = "hand"
+            if isinstance(props.get("estimated_fields"), list):
+                props["estimated_fields"] = [f for f in props["estimated_fields"]
+                                             if f != "location"]  # fmt: skip
+                props["estimated"] = bool(props["estimated_fields"])
+            write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+            return float(old[0]), float(old[1])
+    raise InputError(Problem(str(path), "", "id", village_id, "the id of a village in the file"))

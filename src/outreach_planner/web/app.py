@@ -190,6 +190,22 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         kwargs = new_stop_args(await body(request))
         return await edit(request, lambda sl: {"id": add(sl, **kwargs).id})
 
+    async def move_village(request: Request) -> Response:
+        from outreach_planner.errors import Problem
+
+        version = if_match(request)
+        if version is None:
+            return error(428, "the If-Match header with the stop list's version is required")
+        data = await body(request)
+        lon, lat = data.get("lon"), data.get("lat")
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lon, lat)):
+            raise InputError(Problem("request", "", "lon/lat", [lon, lat], "two numbers"))
+        village_id = request.path_params["village_id"]
+        result = await run_in_threadpool(
+            ws.move_village, version, village_id, float(lon), float(lat)  # type: ignore[arg-type]
+        )
+        return JSONResponse(result)
+
     async def delete_stop(request: Request) -> Response:
         from outreach_planner.stop_edits import remove_stop
 
@@ -317,6 +333,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         Route("/api/stops/{stop_id}", guarded(patch_stop), methods=["PATCH"]),
         Route("/api/stops/{stop_id}", guarded(delete_stop), methods=["DELETE"]),
         Route("/api/stops/{stop_id}/merge", guarded(merge), methods=["POST"]),
+        Route("/api/villages/{village_id}", guarded(move_village), methods=["PATCH"]),
         Route("/api/stops/{stop_id}/split", guarded(split), methods=["POST"]),
         Route("/api/history", guarded(history)),
         Route("/api/history/undo", guarded(undo), methods=["POST"]),

@@ -106,6 +106,7 @@ class Workspace:
                         "lon": v.position.lon,
                         "lat": v.position.lat,
                         "estimated": v.estimated,
+                        "needs_placement": v.needs_placement,
                     }
                     for v in stop.villages
                 ],
@@ -130,6 +131,49 @@ class Workspace:
                 init_stops(self.settings, self.stops_path)
             result = change(self.stop_list)
             return result, self.version()
+
+    def move_village(self, version: str, village_id: str, lon: float, lat: float) -> dict[str, Any]:
+        """Put a village where it is (one an import could only place at its commune's
+        centre). Its stop follows when the village is the stop's only one; otherwise the
+        villages left beyond the audible radius are named, as for a moved stop."""
+        from outreach_planner.geo import LonLat
+        from outreach_planner.io.edit_history import append_history, history_path
+        from outreach_planner.io.villages import move_village
+        from outreach_planner.stop_edits import set_fields
+
+        try:
+            position = LonLat(lon, lat)
+        except (TypeError, ValueError):
+            expected = "longitude -180..180 and latitude -90..90"
+            raise InputError(Problem("request", "", "lon/lat", [lon, lat], expected)) from None
+        assert self.settings.villages is not None
+        with self._lock:
+            if self.busy_reason is not None:
+                raise Busy(self.busy_reason)
+            if version != self.version():
+                raise StaleVersion(self.version())
+            if village_id not in self.stop_list.villages:
+                raise InputError(Problem(str(self.settings.villages), "", "id", village_id,
+                                         "the id of a village in the villages file"))  # fmt: skip
+            if not self.stops_path.is_file():
+                init_stops(self.settings, self.stops_path)
+            old = move_village(self.settings.villages, village_id, position)
+            append_history(
+                history_path(self.stops_path),
+                [(village_id, "village position", f"{old[0]:.6f},{old[1]:.6f}",
+                  f"{position.lon:.6f},{position.lat:.6f}")],
+                action="village",
+            )  # fmt: skip
+            self.stop_list = StopList(self.settings, self.stops_path)  # the villages changed
+            self._parsed = None
+            stop = next((s for s in self.stop_list.load()
+                         if any(v.id == village_id for v in s.villages)), None)  # fmt: skip
+            if stop is not None and len(stop.villages) == 1:
+                stop = set_fields(self.stop_list, stop.id,
+                                  {"lon": str(position.lon), "lat": str(position.lat)})  # fmt: skip
+            warnings = self.far_village_warnings(stop) if stop is not None else []
+            return {"stop": stop.id if stop else None, "warnings": warnings,
+                    "version": self.version()}  # fmt: skip
 
     def begin_replan(self, reason: str) -> None:
         with self._lock:

@@ -95,6 +95,9 @@ function drawLegend() {
   const dis = el("i"); dis.style.background = "#fff"; dis.style.borderStyle = "dashed";
   box.append(dis, t("l_disabled"), el("br"));
   const dep = el("i"); dep.style.background = "#000"; dep.style.borderRadius = "0"; box.append(dep, t("l_depot"));
+  if (S.stops.some((s) => s.villages.some((v) => v.needs_placement))) {
+    const u = el("i"); u.className = "unplaced"; box.append(el("br"), u, t("l_unplaced"));
+  }
   if (S.plan && S.plan.travel_model === "straight-line") box.append(el("div", t("straight_legs"), "note"));
   if (S.stops.some((s) => s.villages.some((v) => v.estimated))) box.append(el("div", t("estimated_villages"), "note"));
   d.replaceChildren(box);
@@ -125,11 +128,47 @@ function drawStops() {
     m.on("click", (ev) => { L.DomEvent.stopPropagation(ev); selectStop(s.id); });
     m.addTo(stopLayer);
   }
+  drawUnplaced();
   if (S.settings && !depotMarker) {
     const dp = S.settings.depot;
     depotMarker = L.marker([dp.lat, dp.lon], { icon: L.divIcon({ className: "depot-icon",
       iconSize: [14, 14] }), keyboard: false }).addTo(map);
     depotMarker.bindTooltip(el("span", dp.name));
+  }
+}
+
+/* Villages an import could only put at their commune's centre: drawn apart on a ring,
+   to be dragged to where they are. */
+let villageLayer;
+function drawUnplaced() {
+  if (!villageLayer) villageLayer = L.layerGroup().addTo(map);
+  villageLayer.clearLayers();
+  const unplaced = S.stops.flatMap((s) => s.villages.filter((v) => v.needs_placement));
+  unplaced.forEach((v, i) => {
+    const angle = (2 * Math.PI * i) / Math.max(unplaced.length, 1);
+    const ring = unplaced.length > 1 ? 0.004 : 0;
+    const m = L.marker([v.lat + ring * Math.sin(angle), v.lon + ring * Math.cos(angle)],
+      { draggable: true, icon: L.divIcon({ className: "unplaced-icon", iconSize: [16, 16] }) });
+    m.bindTooltip(el("span", `${v.name} (${v.commune}): ${t("needs_placement")}`));
+    m.on("dragend", () => moveVillage(v.id, m.getLatLng()));
+    m.addTo(villageLayer);
+  });
+}
+
+async function moveVillage(id, ll) {
+  const r = await api("PATCH", `/api/villages/${encodeURIComponent(id)}`,
+    { lon: Number(ll.lng.toFixed(6)), lat: Number(ll.lat.toFixed(6)) }, { "If-Match": S.version });
+  if (r.status === 200) {
+    await reloadAll();
+    const warn = r.data.warnings || [];
+    status(warn.length ? warn.map((w) => `${w.name} (${w.village}): ${num(w.distance_m)} m > ${num(S.settings.audible_radius_m)} m`).join("; ")
+      : t("village_placed"), warn.length ? "warn" : "");
+    if (r.data.stop) selectStop(r.data.stop);
+  } else {
+    if (r.status === 409) await reloadAll();
+    status(r.status === 409 ? t("conflict") : r.status === 423 ? t("busy")
+      : (r.data && (r.data.problems ? r.data.problems.map((p) => p.expected).join("; ") : r.data.error)) || `HTTP ${r.status}`, "bad");
+    drawUnplaced();
   }
 }
 

@@ -208,6 +208,7 @@ function renderDiff(d, box) {
 function renderUnassigned() {
   const ul = $("unassigned-list");
   ul.replaceChildren();
+  $("unassigned-head").hidden = !S.plan;
   if (S.plan && !S.plan.unassigned.length) ul.append(el("li", t("none"), "muted"));
   for (const u of (S.plan && S.plan.unassigned) || []) {
     const li = el("li");
