@@ -182,3 +182,60 @@ def test_lazy_greedy_takes_the_same_stops_as_rescoring_every_round(seed: int) ->
     stops = cluster_villages(villages, radius_m=RADIUS_M)
     got = sorted((frozenset(v.id for v in s.villages) for s in stops), key=sorted)
     assert got == _greedy_by_rescoring(villages, RADIUS_M)
+
+
+# --- lower bounds: villages one loudspeaker position could reach DO share a stop ------------
+
+
+@pytest.mark.parametrize("apart_m", [280.0, 450.0, 580.0])
+def test_two_villages_one_position_can_reach_share_a_stop(apart_m: float) -> None:
+    # Their midpoint is apart_m / 2 <= 290 m from each: one loudspeaker reaches both.
+    pair = [village(1, (1000.0, 1000.0), 500), village(2, (1000.0 + apart_m, 1000.0), 400)]
+    (stop,) = cluster_villages(pair, radius_m=RADIUS_M)
+    assert [v.id for v in stop.villages] == ["V-01", "V-02"]
+    assert_cover(pair, [stop], RADIUS_M)
+
+
+def test_two_villages_no_position_can_reach_stay_apart() -> None:
+    pair = [village(1, (1000.0, 1000.0), 500), village(2, (1620.0, 1000.0), 400)]
+    assert len(cluster_villages(pair, radius_m=RADIUS_M)) == 2
+
+
+def test_three_villages_on_a_line_share_the_middle_position() -> None:
+    # 560 m end to end: the middle of the line is 280 m from each end and reaches all three.
+    line = [village(n, (1000.0 + 280.0 * n, 1000.0), 300) for n in range(3)]
+    stops = cluster_villages(line, radius_m=RADIUS_M)
+    assert [[v.id for v in s.villages] for s in stops] == [["V-00", "V-01", "V-02"]]
+
+
+def test_stops_init_writes_villages_within_reach_into_one_stop(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    """The stop list as users see it, and the stops `plan` makes without one: Thôn 4 moved
+    560 m from Bon 3 joins its stop."""
+    import csv
+    import json
+
+    from outreach_planner.cli import main
+
+    data = json.loads((tiny_dir / "villages.geojson").read_text(encoding="utf-8"))
+    where = {f["properties"]["id"]: f for f in data["features"]}
+    a3 = LonLat(*where["A-3"]["geometry"]["coordinates"])
+    moved = LocalProjection(a3).lonlat(0.0, 560.0)
+    where["A-4"]["geometry"]["coordinates"] = [moved.lon, moved.lat]
+    (tmp_path / "villages.geojson").write_text(json.dumps(data), encoding="utf-8")
+    settings = (tiny_dir / "settings.toml").read_text(encoding="utf-8")
+    for key in ("communes", "programme"):
+        settings = settings.replace(f'{key} = "', f'{key} = "{tiny_dir.as_posix()}/', 1)
+    (tmp_path / "settings.toml").write_text(settings, encoding="utf-8")
+    args = ["stops", "init", "--settings", str(tmp_path / "settings.toml"),
+            "--file", str(tmp_path / "stops.csv")]  # fmt: skip
+    assert main(args) == 0
+    with (tmp_path / "stops.csv").open(encoding="utf-8-sig", newline="") as f:
+        groups = sorted(row["villages"] for row in csv.DictReader(f))
+    assert groups == ["A-1;A-2", "A-3;A-4", "B-1", "B-2"]
+    from outreach_planner.planner import load_inputs
+    from outreach_planner.settings import load_settings
+
+    stops = load_inputs(load_settings(tmp_path / "settings.toml")).stops
+    assert sorted(";".join(v.id for v in s.villages) for s in stops) == groups
