@@ -65,15 +65,27 @@ class Rules:
     tz: dt.tzinfo
     depot: tuple[float, float]
     villages: dict[str, dict[str, Any]]  # id -> {"position", "languages"}
-    items: tuple[tuple[float, str | None], ...]  # (seconds, language or None for all)
+    # (seconds, language or None for all, first date or None, last date or None)
+    items: tuple[tuple[float, str | None, dt.date | None, dt.date | None], ...]
     closed: frozenset[dt.date] = frozenset()  # closed_dates
     extra: frozenset[dt.date] = frozenset()  # extra_dates
     move_closed_runs: bool = False  # on_closed_day = "next_working_day"
     stops: dict[str, StopRule] | None = None  # None: stops made from the villages
     notes: list[str] = field(default_factory=list)
 
-    def programme_s(self, languages: set[str]) -> float:
-        return sum(s for s, lang in self.items if lang is None or lang in languages)
+    def programme_s(self, languages: set[str], day: dt.date | None = None) -> float:
+        """Seconds of the items played at a stop speaking `languages` on `day` (None: every
+        item, dated or not)."""
+        return sum(
+            s
+            for s, lang, first, last in self.items
+            if (lang is None or lang in languages)
+            and (day is None or ((first or day) <= day <= (last or day)))
+        )
+
+    @property
+    def dated(self) -> bool:
+        return any(first or last for _, _, first, last in self.items)
 
 
 def _clock(text: str) -> dt.time:
@@ -159,7 +171,11 @@ def read_rules(settings: Path | None = None, *, base: Path = BUILTIN_SETTINGS, *
     )
 
 
-def _programme(path: Path, spm: float) -> tuple[tuple[float, str | None], ...]:
+def _day(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value))
+
+
+def _programme(path: Path, spm: float) -> tuple:
     """Each item's seconds: minutes, words of a text at `spm` per minute, or a WAV's frames."""
     items = []
     for item in tomllib.loads(path.read_text(encoding="utf-8"))["items"]:
@@ -178,7 +194,8 @@ def _programme(path: Path, spm: float) -> tuple[tuple[float, str | None], ...]:
                 import mutagen
 
                 seconds = mutagen.File(audio).info.length
-        items.append((seconds, item.get("language")))
+        items.append((seconds, item.get("language"), _day(item.get("from")), _day(item.get(
+            "until"))))  # fmt: skip
     return tuple(items)
 
 
@@ -269,13 +286,13 @@ def _stops(plan: dict, rules: Rules, errors: list[str]) -> dict[str, dict[str, A
             *(rules.villages[v]["languages"] for v in villages if v in rules.villages)
         ) or {"vi"}
         programme = rules.programme_s(languages)
-        if abs(st["programme_s"] - programme) > 1:
+        if not rules.dated and abs(st["programme_s"] - programme) > 1:
             errors.append(
                 f"stop {sid}: programme_s {st['programme_s']} s, programme {programme:.0f} s"
             )
         out[sid] = {
             "position": position,
-            "programme_s": programme,
+            "languages": languages,
             "rule": listed,
             "min_visits": listed.min_visits if listed else rules.min_visits,
             "enabled": listed.enabled if listed else not removed,
@@ -332,7 +349,10 @@ def _check_runs(plan: dict, rules: Rules, stops: dict, errors: list[str]) -> Non
             if not (arrival <= setup_from <= start_ <= end_ <= depart):
                 errors.append(f"{where}: no {rules.setup_s} s of setup between arrival and start")
             rule = st["rule"]
-            need = st["programme_s"] + (rule.extra_s if rule else 0)
+            played = rules.programme_s(st["languages"], date)
+            if "programme_s" in v and abs(v["programme_s"] - played) > 1:
+                errors.append(f"{where}: programme_s {v['programme_s']} s, plays {played:.0f} s")
+            need = played + (rule.extra_s if rule else 0)
             if (end_ - start_).total_seconds() + 1e-6 < need:
                 errors.append(f"{where}: broadcast of {(end_ - start_).total_seconds():.0f} s "
                               f"is shorter than the {need:.0f} s of its programme")  # fmt: skip

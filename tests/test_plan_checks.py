@@ -107,6 +107,25 @@ def test_a_shorter_programme_file_than_the_inputs_is_caught(tmp_path: Path) -> N
     assert any("of its programme" in e for e in errors), errors
 
 
+def test_items_with_dates_count_only_on_their_dates(tmp_path: Path) -> None:
+    programme = tmp_path / "programme.toml"
+    programme.write_text(
+        'title = "Dated"\n[[items]]\ntitle = "News"\nminutes = 5\n'
+        '[[items]]\ntitle = "Campaign"\nminutes = 10\nuntil = 2026-12-11\n',
+        encoding="utf-8",
+    )
+    plan = _plan(programme=programme)
+    rules = read_rules(TINY / "settings.toml", programme=programme)
+    assert check_plan(plan, rules) == []
+    # The campaign's 10 minutes are required up to its last day, not after.
+    assert rules.programme_s({"vi"}, dt.date(2026, 12, 11)) == 15 * 60
+    assert rules.programme_s({"vi"}, dt.date(2026, 12, 15)) == 5 * 60
+    run = next(r for r in plan["runs"] if r["date"] == "2026-12-08" and r["visits"])
+    v = run["visits"][0]
+    v["end"] = v["depart"] = _shift(v["end"], -10)
+    assert any("of its programme" in e for e in check_plan(plan, rules))
+
+
 def test_the_checker_reads_text_and_audio_items_itself() -> None:
     # Tiny programme: 3 s of WAV, 27 syllables at 233/min, 5 min vi, 3 min M'Nông.
     assert RULES.programme_s({"vi"}) == pytest.approx(3 + 27 * 60 / 233 + 300)
