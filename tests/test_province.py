@@ -179,3 +179,19 @@ def test_the_same_bytes_on_a_local_dask_cluster(planned: tuple[Path, list]) -> N
 def test_an_unknown_backend_is_bad_input() -> None:
     with pytest.raises(InputError, match="--backend"):
         plan_teams([], backend="ray")
+
+
+def test_the_province_map_escapes_names_and_carries_the_notice() -> None:
+    from outreach_planner.labels import Labels
+    from outreach_planner.render.province_map import render_province_map
+
+    hostile = "<script>alert(1)</script>"
+    page = render_province_map(
+        [(hostile, "doi-1", LonLat(107.6, 12.2), [(107.61, 12.21, f"Thôn {hostile}", 700, 2)])],
+        title="Kế hoạch các đội",
+        lines=["Toàn tỉnh: 1 đội", "Số liệu ước tính: <b>x</b>"],
+        labels=Labels("vi"),
+    ).decode("utf-8")
+    assert hostile not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "Kế hoạch các đội" in page and 'href="doi-1/maps/index.html"' in page
+    assert "1/1 điểm dừng" in page  # visited of all stops, Vietnamese words

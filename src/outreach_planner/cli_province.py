@@ -18,30 +18,18 @@ from outreach_planner.errors import InputError, Problem
 
 _WORDS = {
     "vi": {
-        "team": "đội",
-        "villages": "thôn",
-        "stops": "điểm",
-        "visits": "lượt ghé",
-        "people": "lượt người nghe",
-        "per_hour": "người/giờ công",
-        "unassigned": "chưa xếp",
-        "total": "Toàn tỉnh",
-        "wrote": "đã ghi",
-        "open": "mở",
+        "team": "đội", "villages": "thôn", "stops": "điểm", "visits": "lượt ghé",
+        "people": "lượt người nghe", "per_hour": "người/giờ công", "unassigned": "chưa xếp",
+        "total": "Toàn tỉnh", "wrote": "đã ghi", "open": "mở",
+        "title": "Kế hoạch các đội thông tin lưu động của tỉnh",
     },
     "en": {
-        "team": "team",
-        "villages": "villages",
-        "stops": "stops",
-        "visits": "visits",
-        "people": "people reached",
-        "per_hour": "people/team-hour",
-        "unassigned": "unassigned",
-        "total": "Province",
-        "wrote": "wrote",
-        "open": "open",
+        "team": "teams", "villages": "villages", "stops": "stops", "visits": "visits",
+        "people": "people reached", "per_hour": "people/team-hour", "unassigned": "unassigned",
+        "total": "Province", "wrote": "wrote", "open": "open",
+        "title": "The province's mobile information teams",
     },
-}
+}  # fmt: skip
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -111,31 +99,37 @@ def run_province(
     )
     from outreach_planner.render.province_map import render_province_map
 
-    w = _WORDS[lang]
+    w, labels = _WORDS[lang], Labels(lang)
     made = prepare_teams(settings, out)
     iso = today.isoformat() if today else None
     work = [TeamJob(team.name, str(home), iso, lang, fresh) for team, home in made]
 
     def done(r) -> None:  # type: ignore[no-untyped-def]
         say(
-            f"  {r.name}: {r.villages} {w['villages']}, {r.stops} {w['stops']}, "
-            f"{r.visits} {w['visits']}, {r.people_per_duty_hour:,.0f} {w['per_hour']}, "
-            f"{r.unassigned} {w['unassigned']} ({r.seconds:.1f} s)"
+            f"  {r.name}: {labels.count(r.villages)} {w['villages']}, "
+            f"{labels.count(r.stops)} {w['stops']}, {labels.count(r.visits)} {w['visits']}, "
+            f"{labels.count(round(r.people_per_duty_hour))} {w['per_hour']}, "
+            f"{r.unassigned} {w['unassigned']} ({labels.number(r.seconds)} s)"
         )
 
     results = plan_teams(work, workers=jobs, backend=backend, scheduler=scheduler, on_done=done)
     t = totals(results)
     line = (
-        f"{w['total']}: {t['teams']} {w['team']}, {t['villages']} {w['villages']}, "
-        f"{t['visits']} {w['visits']}, {t['people_reached']:,} {w['people']}, "
-        f"{t['people_per_duty_hour']:,.0f} {w['per_hour']}, {t['unassigned']} "
-        f"{w['unassigned']}"
+        f"{w['total']}: {t['teams']} {w['team']}, {labels.count(int(t['villages']))} "
+        f"{w['villages']}, {labels.count(int(t['visits']))} {w['visits']}, "
+        f"{labels.count(int(t['people_reached']))} {w['people']}, "
+        f"{labels.count(round(t['people_per_duty_hour']))} {w['per_hour']}, "
+        f"{labels.count(int(t['unassigned']))} {w['unassigned']}"
     )
+    # The notice names what is estimated in any team (all teams share the province's files).
+    parts = tuple(dict.fromkeys(p for r in results for p in r.estimated))
+    notice = labels.estimated(parts)
     depots = {team.name: team.depot for team, _ in made}
     index = render_province_map(
         [(r.name, Path(r.folder).name, depots[r.name], r.stop_points) for r in results],
-        line,
-        Labels(lang),
+        title=w["title"],
+        lines=[line, notice] if notice else [line],
+        labels=labels,
     )
     replace_together(
         out,
@@ -146,6 +140,8 @@ def run_province(
         },
     )
     say(line)
+    if notice:
+        say(notice)
     say(f"{w['wrote']} {out}/ ({w['open']} {out / 'index.html'})")
     return results
 

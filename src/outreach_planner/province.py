@@ -72,6 +72,7 @@ class TeamResult:
     duty_h: float
     people_per_duty_hour: float
     unassigned: int
+    estimated: tuple[str, ...]  # what of the team's data is estimated (Plan.estimated)
     seconds: float
     peak_rss_mib: float
     stop_points: tuple[tuple[float, float, str, int, int], ...]  # lon, lat, name, people, visits
@@ -178,6 +179,7 @@ def plan_team(job: TeamJob) -> TeamResult:
         duty_h=float(s["duty_h"]),
         people_per_duty_hour=float(s["people_per_duty_hour"]),
         unassigned=int(s["unassigned"]),
+        estimated=plan.estimated,
         seconds=round(time.perf_counter() - began, 2),
         peak_rss_mib=round(_peak_rss_mib(), 1),
         stop_points=tuple(

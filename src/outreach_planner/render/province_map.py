@@ -30,10 +30,13 @@ from outreach_planner.render.maps import (
 
 def render_province_map(
     teams: Sequence[tuple[str, str, LonLat, Sequence[tuple[float, float, str, int, int]]]],
-    totals_line: str,
+    *,
+    title: str,
+    lines: Sequence[str],
     labels: Labels,
 ) -> bytes:
-    """`teams`: (name, folder name, depot, stop points (lon, lat, name, people, visits))."""
+    """`teams`: (name, folder name, depot, stop points (lon, lat, name, people, visits));
+    `lines`: the totals and notices under the title (plain text, escaped here)."""
     points = [LonLat(lon, lat) for *_, stops in teams for lon, lat, *_ in stops]
     points += [depot for _, _, depot, _ in teams]
     m = folium.Map(
@@ -43,7 +46,7 @@ def render_province_map(
     m.default_css = []
     _root(m).header.add_child(RawHtml(_leaflet_inline()), name="leaflet_inline")
     m.add_child(_TilesWhenOnline())
-    lines = [f"<b>{_esc(labels['plan_title'])}</b>", _esc(totals_line)]
+    legend = [f"<b>{_esc(title)}</b>", *(_esc(line) for line in lines)]
     for i, (name, folder, depot, stops) in enumerate(teams):
         colour = run_colour(i)
         link = f'<a href="{_esc(folder)}/maps/index.html">{_esc(name)}</a>'
@@ -70,7 +73,11 @@ def render_province_map(
         _tooltip(marker, f"{labels['depot']}: {name}")
         _popup(marker, f"<b>{link}</b>")
         layer.add_to(m)
-        lines.append(f'<span style="color:{colour}">■</span> {link} · {len(stops)}')
+        visited = sum(1 for *_, visits in stops if visits)
+        legend.append(
+            f'<span style="color:{colour}">■</span> {link} · '
+            f"{labels.count(visited)}/{labels.count(len(stops))} {_esc(labels['stops']).lower()}"
+        )
     if points:
         m.fit_bounds(
             [
@@ -80,5 +87,5 @@ def render_province_map(
             padding=(20, 20),
         )
     folium.LayerControl(collapsed=True).add_to(m)
-    _legend(m, lines)
+    _legend(m, legend)
     return _render(m)
