@@ -86,3 +86,18 @@ def test_vietnamese_output_on_a_legacy_code_page(tmp_path):
         done = subprocess.run([*args, *command, *opts], env=env, capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr
     assert "người" in done.stdout.decode("utf-8")
+
+
+def test_every_optimizer_phase_has_vietnamese_words():
+    """The progress bars name the optimizer's phases; each one it reports is translated."""
+    import re
+
+    from outreach_planner.labels import Labels
+    from outreach_planner.progress import _PHASES
+
+    src = Path(__file__).resolve().parents[1] / "src" / "outreach_planner" / "optimize"
+    texts = [f.read_text(encoding="utf-8") for f in src.rglob("*.py")]
+    phases = {m for text in texts for m in re.findall(r'report\(\s*"([^"]+)"', text)}
+    assert phases and phases <= set(_PHASES)
+    vi, en = Labels("vi"), Labels("en")
+    assert all(vi[_PHASES[p]] != en[_PHASES[p]] for p in phases)

@@ -28,6 +28,7 @@ _PHASES = {
     "placing required visits": "phase_required",
     "adding extra visits": "phase_fill",
     "keeping the previous plan": "phase_replan",
+    "improving": "phase_improve",
 }
 
 

@@ -27,6 +27,12 @@ from outreach_planner.domain import Stop, Village
 from outreach_planner.geo import LocalProjection, LonLat
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run, Visit
+from outreach_planner.render.map_controls import (
+    INDEX_NUMBERS_ZOOM,
+    RUN_LABELS_ZOOM,
+    ZoomClass,
+    layer_control,
+)
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
@@ -198,13 +204,15 @@ def _base_map(plan: Plan, labels: Labels, points: list[LonLat]) -> folium.Map:
     return m
 
 
-def _number_icon(n: int, colour: str) -> folium.DivIcon:
+def _number_icon(n: int, colour: str, *, small: bool = False) -> folium.DivIcon:
+    size = 18 if small else 26
     return folium.DivIcon(
-        html=(f'<div class="op-num" style="background:{colour}">{n}</div>'),
-        icon_size=(26, 26),
-        icon_anchor=(13, 13),
-        class_name="op-num-icon",
-    )
+        html=(f'<div class="op-num{" op-small" if small else ""}" '
+              f'style="background:{colour}">{n}</div>'),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="op-num-icon" + (" op-overview" if small else ""),
+    )  # fmt: skip
 
 
 def _visit_popup(n: int, v: Visit, labels: Labels) -> str:
@@ -246,7 +254,17 @@ def _add_road_legs(
         )
 
 
-def _add_run(layer: folium.FeatureGroup, plan: Plan, run: Run, colour: str, labels: Labels) -> None:
+def _add_run(
+    layer: folium.FeatureGroup,
+    plan: Plan,
+    run: Run,
+    colour: str,
+    labels: Labels,
+    *,
+    overview: bool = False,
+) -> None:
+    """The run's route and numbered stops; on a run's own map each number also carries
+    a label with the broadcast time, shown from RUN_LABELS_ZOOM in."""
     depot = plan.settings.depot.position
     if plan.roads is not None:
         _add_road_legs(layer, plan, run, colour, labels)
@@ -254,8 +272,16 @@ def _add_run(layer: folium.FeatureGroup, plan: Plan, run: Run, colour: str, labe
         path = [_ll(depot), *(_ll(v.stop.position) for v in run.visits), _ll(depot)]
         folium.PolyLine(path, color=colour, weight=4, opacity=0.8, dash_array="8 6").add_to(layer)
     for n, v in enumerate(run.visits, start=1):
-        marker = folium.Marker(_ll(v.stop.position), icon=_number_icon(n, colour)).add_to(layer)
-        _tooltip(marker, f"{n}. {v.stop.name} — {labels.time(v.start)}")
+        icon = _number_icon(n, colour, small=overview)
+        marker = folium.Marker(_ll(v.stop.position), icon=icon).add_to(layer)
+        if overview:
+            _tooltip(marker, f"{n}. {v.stop.name} — {labels.time(v.start)}")
+        else:
+            label = f"{n}. {labels.time(v.start)}"
+            marker.add_child(_Bound("bindTooltip", _esc(label), {
+                "permanent": True, "direction": "right", "offset": [12, 0],
+                "className": "op-time", "opacity": 0.95,
+            }))  # fmt: skip
         _popup(marker, _visit_popup(n, v, labels))
 
 
@@ -268,7 +294,12 @@ _CSS = """
 .op-popup{font:14px/1.4 sans-serif}
 .op-depot{width:30px;height:30px;border-radius:4px;background:#222;color:#fff;
  font:bold 20px/30px sans-serif;text-align:center;border:2px solid #fff;box-shadow:0 0 3px #000}
-@media (max-width:600px){.op-legend{font-size:12px;max-width:70vw}}
+@media (max-width:600px){.op-legend{font-size:12px;box-sizing:border-box;
+ max-width:calc(100vw - 120px)}}
+.op-num.op-small{width:18px;height:18px;border-radius:9px;font:bold 11px/18px sans-serif;
+ border-width:1px}
+.op-far .op-overview,.op-far .op-time{display:none}
+.leaflet-tooltip.op-time{font:bold 13px sans-serif;padding:1px 4px}
 .leaflet-container{background:#f2efe9}
 @media print{
  .leaflet-control-zoom,.leaflet-control-layers{display:none}
@@ -371,7 +402,8 @@ def render_run_map(plan: Plan, index: int, labels: Labels) -> bytes:
     layer = folium.FeatureGroup(name=_esc(f"{labels['run']} {labels.date(run.date)}"), show=True)
     _add_run(layer, plan, run, colour, labels)
     layer.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    layer_control(m, collapsed=True)
+    m.add_child(ZoomClass(RUN_LABELS_ZOOM))
     vehicle = f" — {labels['vehicle']} {run.vehicle}" if plan.settings.vehicles > 1 else ""
     _legend(
         m,
@@ -398,7 +430,7 @@ def _unassigned_lines(plan: Plan, labels: Labels) -> list[str]:
         by_reason[text] = by_reason.get(text, 0) + 1
     return [
         f'<b style="color:#b00">{_esc(labels["unassigned"])}: {len(plan.unassigned)} '
-        f'{_esc(labels["stops"]).lower()}</b>',
+        f"{_esc(labels['stops']).lower()}</b>",
         *(f"{n} × {_esc(text)}" for text, n in by_reason.items()),
         f'<span style="color:#b00">◯</span> {_esc(labels["unassigned_legend"])}',
         *(
@@ -416,9 +448,7 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
     for run in plan.runs:
         for v in run.visits:
             runs_of.setdefault(v.stop.id, []).append(labels.date(run.date))
-    unassigned = {
-        u.stop.id: labels.reason(u.code, u.figures, u.reason) for u in plan.unassigned
-    }
+    unassigned = {u.stop.id: labels.reason(u.code, u.figures, u.reason) for u in plan.unassigned}
     shown = _shown_at(plan.stops)
     for s in plan.stops:
         dates = runs_of.get(s.id, [])
@@ -457,9 +487,10 @@ def render_index_map(plan: Plan, labels: Labels) -> bytes:
             f"{_esc(labels.weekday(run.date))} {labels.date(run.date)}{_esc(vehicle)}"
         )
         layer = folium.FeatureGroup(name=name, show=True)
-        _add_run(layer, plan, run, colour, labels)
+        _add_run(layer, plan, run, colour, labels, overview=True)
         layer.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    layer_control(m, collapsed=False)
+    m.add_child(ZoomClass(INDEX_NUMBERS_ZOOM))
     people = int(plan.summary()["people_reached"])
     _legend(
         m,
