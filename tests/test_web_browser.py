@@ -168,6 +168,15 @@ def test_disable_replan_diff_drag_and_english(browser, server) -> None:
     assert card.locator("tr.visit td.t").all_inner_texts() != times_before
     assert (folder / "maps" / "plan.json").read_bytes() == plan_bytes
     page.click("#reorder-undo")
+    # The History tab lists the edit; undo gives the stop back its visits' eligibility.
+    page.click("#tabs button[data-tab=history]")
+    page.wait_for_function("document.querySelector('#history')?.textContent.includes('enabled')")
+    assert target["stop_name"] in page.locator("#history").inner_text()
+    page.click("#undo")
+    page.wait_for_function("document.querySelector('#history-msg.ok')?.textContent")
+    row = next(line for line in (folder / "stops.csv").read_text(encoding="utf-8-sig")
+               .splitlines() if line.startswith(target["stop_id"] + ","))  # fmt: skip
+    assert ",yes," in row
     # English.
     page.click("#lang")
     assert page.locator("#replan").inner_text() == "Re-plan"
