@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from outreach_planner.optimize import rota
+from outreach_planner.optimize.facts import RotaFacts
 from outreach_planner.optimize.problem import (
     RotaProblem,
     RotaResult,
@@ -313,7 +314,7 @@ def test_a_later_fill_pass_trades_an_extra_for_a_better_one():
         [(500.0, 0.0), (0.0, 600.0), (0.0, -600.0)],
         runs=runs_of(1, weekdays=(TUE,)),
     )
-    r = rota._Rota(p)
+    r = RotaFacts(p)
     assert r.fits([0, 1]) and r.fits([0, 2]) and not r.fits([0, 1, 2])
     route = rota._fill_run(r, [[0, 1]], 0, [0], seed=0, time_cap=4.0)
     assert sorted(route) == [0, 2]
