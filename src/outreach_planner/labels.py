@@ -174,8 +174,8 @@ REASON_CODES = (
     "window_too_narrow", "too_far", "dwell_too_long", "unreachable", "no_runs",
 )  # fmt: skip
 _REASONS_VI = {
-    "no_time": "các chuyến không đủ thời gian cho mọi điểm (thiếu khoảng {hours} giờ so với "
-    "{runs} chuyến)",
+    "no_time": "{runs} chuyến không đủ thời gian cho mọi lượt bắt buộc (thiếu ít nhất {hours} "
+    "giờ); xem các thay đổi đề xuất",
     "no_time_any": "không chuyến nào còn thời gian cho điểm này bên cạnh các điểm bắt buộc khác; "
     "thêm tuần hoặc thêm xe, hoặc giảm số lượt tối thiểu",
     "no_time_keeping_previous": "không chuyến nào còn thời gian khi giữ các lượt của kế hoạch "
