@@ -446,6 +446,7 @@ def test_a_village_an_import_could_not_place_is_dragged_where_it_is(tmp_path: Pa
                    for v in s["villages"])  # fmt: skip
     history = client.get("/api/history").json()
     assert ("A-4", "village position") in {(c["stop"], c["field"]) for c in history["changes"]}
+    assert history["undoable"] is None  # a village's move (and its stop's) is not undone
     # A village of a stop of several, moved away from it: named in a warning.
     version = client.get("/api/stops").json()["version"]
     r = client.patch("/api/villages/A-2", json={"lon": 107.6118, "lat": 12.2608},

@@ -304,7 +304,9 @@ def set_field(stops_list: StopList, stop_id: str, field: str, value: str) -> Sto
     return set_fields(stops_list, stop_id, {field: value})
 
 
-def set_fields(stops_list: StopList, stop_id: str, cells: Mapping[str, str]) -> Stop:
+def set_fields(
+    stops_list: StopList, stop_id: str, cells: Mapping[str, str], *, action: str = "edit"
+) -> Stop:
     """Set several cells of a stop's row at once: every problem of every cell is reported
     together, and nothing is written unless all of them are valid."""
     unknown = [f for f in cells if f not in EDITABLE]
@@ -324,7 +326,7 @@ def set_fields(stops_list: StopList, stop_id: str, cells: Mapping[str, str]) -> 
         check_pins(stops_list.settings, stop.pin_weekdays, stop.pin_dates)
     for date, vehicle in stop.locked if "locked" in cells else ():
         _check_run(stops_list.settings, date, vehicle)
-    stops_list.save(stops)
+    stops_list.save(stops, action=action)
     return stop
 
 

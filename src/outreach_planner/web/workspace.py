@@ -169,8 +169,10 @@ class Workspace:
             stop = next((s for s in self.stop_list.load()
                          if any(v.id == village_id for v in s.villages)), None)  # fmt: skip
             if stop is not None and len(stop.villages) == 1:
+                # Part of the village's move: not an edit of its own for undo.
                 stop = set_fields(self.stop_list, stop.id,
-                                  {"lon": str(position.lon), "lat": str(position.lat)})  # fmt: skip
+                                  {"lon": str(position.lon), "lat": str(position.lat)},
+                                  action="village")  # fmt: skip
             warnings = self.far_village_warnings(stop) if stop is not None else []
             return {"stop": stop.id if stop else None, "warnings": warnings,
                     "version": self.version()}  # fmt: skip

@@ -144,9 +144,11 @@ function drawUnplaced() {
   if (!villageLayer) villageLayer = L.layerGroup().addTo(map);
   villageLayer.clearLayers();
   const unplaced = S.stops.flatMap((s) => s.villages.filter((v) => v.needs_placement));
-  unplaced.forEach((v, i) => {
-    const angle = (2 * Math.PI * i) / Math.max(unplaced.length, 1);
-    const ring = unplaced.length > 1 ? 0.004 : 0;
+  const groups = {};  // villages put at the same commune centre share one ring
+  for (const v of unplaced) (groups[`${v.lon},${v.lat}`] ||= []).push(v);
+  for (const group of Object.values(groups)) group.forEach((v, i) => {
+    const angle = (2 * Math.PI * i) / group.length;
+    const ring = group.length > 1 ? 0.006 + 0.0015 * group.length : 0;  // degrees, ~1 km
     const m = L.marker([v.lat + ring * Math.sin(angle), v.lon + ring * Math.cos(angle)],
       { draggable: true, icon: L.divIcon({ className: "unplaced-icon", iconSize: [16, 16] }) });
     m.bindTooltip(el("span", `${v.name} (${v.commune}): ${t("needs_placement")}`));
