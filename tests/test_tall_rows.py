@@ -62,6 +62,18 @@ def test_a_stop_of_sixty_villages_and_long_names_prints_cut_with_a_note(
     assert "Buôn Đắk Rmăng" in week
 
 
+def test_a_name_of_twenty_thousand_characters_is_shortened(tiny_plan: Plan, tmp_path: Path) -> None:
+    run = tiny_plan.runs[0]
+    visit = run.visits[0]
+    stop = dataclasses.replace(visit.stop, name="Thôn " * 4000)
+    run = dataclasses.replace(run, visits=(dataclasses.replace(visit, stop=stop), *run.visits[1:]))
+    plan = dataclasses.replace(tiny_plan, runs=(run, *tiny_plan.runs[1:]))
+    sheet = pdf_text(render_route_sheet(plan, 0, Labels("vi")), tmp_path)
+    assert "…" in sheet and sheet.count("Thôn") < 400
+    week = pdf_text(render_week_overview(plan, Labels("vi")), tmp_path)
+    assert "…" in week
+
+
 def test_a_failing_renderer_costs_its_file_not_the_plan(
     tiny_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,6 +50,13 @@ def read_json(path: Path, *, what: str) -> Any:
         raise InputError(problems.problems) from None
 
 
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an integer with hundreds of digits
+        return False
+
+
 def _reject_constant(name: str) -> float:
     # NaN and Infinity are not JSON; Python would accept them silently.
     raise ValueError(f"{name} is not a JSON number")
@@ -82,7 +89,7 @@ def point_coordinates(feature: Any) -> tuple[Any, str | None]:
         not isinstance(coords, list)
         or len(coords) not in (2, 3)
         or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
-        or not all(math.isfinite(c) for c in coords)
+        or not all(_finite(c) for c in coords)
     ):
         return coords, "[longitude, latitude] numbers"
     return coords, None

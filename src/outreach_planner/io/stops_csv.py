@@ -49,6 +49,8 @@ EDITABLE = tuple(c for c in COLUMNS if c not in ("id", "population"))
 
 _YES = {"yes", "y", "true", "1", "có", "co", "x", ""}  # empty: no adjustment, so enabled
 _NO = {"no", "n", "false", "0", "không", "khong"}
+# More people than any town centre a loudspeaker reaches: a typo, not a figure.
+MAX_STOP_PEOPLE = 1_000_000
 
 
 def _cell(value: str) -> str:
@@ -286,8 +288,10 @@ def parse_row(
     if isinstance(extra, _Bad) or not 0 <= extra <= 600:
         add("extra_dwell_min", "minutes from 0 to 600, or empty")
     people = _whole(row.get("people_override", ""))
-    if isinstance(people, _Bad) or (isinstance(people, int) and people < 0):
-        add("people_override", "a whole number of people, or empty")
+    if isinstance(people, _Bad) or (
+        isinstance(people, int) and not 0 <= people <= MAX_STOP_PEOPLE
+    ):
+        add("people_override", f"a whole number of people up to {MAX_STOP_PEOPLE:,}, or empty")
     locked = parse_locks(row.get("locked", ""))
     if locked is None:
         add("locked", "run dates YYYY-MM-DD (or YYYY-MM-DD/VEHICLE) separated by ';'")

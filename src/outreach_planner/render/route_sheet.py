@@ -524,6 +524,7 @@ def _run_items(run: Run, labels: Labels) -> str:
 # dozens of villages, or a very long name, is cut to this many lines with a note.
 MAX_ROW_LINES = 18
 _ITEM_LINES = 3  # one village of a list, shortened beyond this
+_NARROWEST_MM = 0.8  # no character at 10 pt is narrower than this
 _PAD_MM = (1.2, 1.0)  # timetable cell padding: top/bottom, left/right
 
 
@@ -532,10 +533,19 @@ def _lines(pdf: FPDF, width: float, text: str) -> int:
     return len(cast(list[str], wrapped))
 
 
+def _clip(text: str, width: float, max_lines: int) -> str:
+    """`text` cut to more characters than `max_lines` lines of `width` mm can show: measuring
+    a name of thousands of characters line by line would take seconds."""
+    most = int(max_lines * width / _NARROWEST_MM) + 1
+    return text if len(text) <= most else text[:most]
+
+
 def _shorten(pdf: FPDF, width: float, text: str, max_lines: int) -> str:
     """`text`, or its longest start that fits `max_lines` with an ellipsis."""
-    if _lines(pdf, width, text) <= max_lines:
+    clipped = _clip(text, width, max_lines)
+    if clipped == text and _lines(pdf, width, text) <= max_lines:
         return text
+    text = clipped
     low, high = 0, len(text)
     while low < high:
         mid = (low + high + 1) // 2
@@ -554,7 +564,7 @@ def fit_cell(pdf: FPDF, text: str, width: float, more: str, max_lines: int = MAX
     holds `{n}`); a single text too long is shortened with an ellipsis.
     """
     width -= 2 * _PAD_MM[1]
-    if _lines(pdf, width, text) <= max_lines:
+    if len(text) <= len(_clip(text, width, max_lines)) and _lines(pdf, width, text) <= max_lines:
         return text
     items = text.split("\n")
     if len(items) == 1:

@@ -25,6 +25,15 @@ _MAX_COLUMNS = 7  # runs on one page; more go on the next
 _COMPACT_PT = 7.5
 
 
+_NAME_CHARS = 240  # a few lines in a stop cell; the run's own sheet shows more
+
+
+def _week_name(name: str) -> str:
+    """A stop's name short enough that its row never outgrows a page (fpdf2 cannot split one)."""
+    text = pdf_text(name)
+    return text if len(text) <= _NAME_CHARS else text[: _NAME_CHARS - 1].rstrip() + "…"
+
+
 def _weeks(plan: Plan) -> list[tuple[dt.date, list[Run]]]:
     """Runs grouped by ISO week (Monday to Sunday), in date order, with each week's Monday.
 
@@ -60,14 +69,14 @@ class _Layout:
                     str(n),
                     lb.time(v.arrival),
                     f"{lb.time(v.start)}–{lb.time(v.end)}",
-                    pdf_text(v.stop.name),
+                    _week_name(v.stop.name),
                     lb.count(v.stop.population),
                 )  # fmt: skip
                 for n, v in enumerate(run.visits, start=1)
             ]
         narrow: tuple[str, ...] = (lb["broadcast"], lb["stop"])
         return [narrow] + [
-            (lb.time(v.start), f"{n}. {pdf_text(v.stop.name)}")
+            (lb.time(v.start), f"{n}. {_week_name(v.stop.name)}")
             for n, v in enumerate(run.visits, start=1)
         ]
 
