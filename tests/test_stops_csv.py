@@ -79,7 +79,7 @@ def test_init_writes_bom_header_and_one_row_per_stop(tmp_path, capsys, villages)
     expected = cluster_villages(list(villages.values()), radius_m=300.0)
     assert [r[0] for r in rows[1:]] == sorted(s.id for s in expected)
     assert all(len(r) == len(COLUMNS) for r in rows[1:])
-    assert f"wrote {len(expected)} stops" in out
+    assert f"đã ghi {len(expected)} điểm dừng" in out  # Vietnamese by default
     # A–1 and A-2 are within the audible radius: one stop of two villages.
     by_id = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_id["S-A-1"]["villages"] == "A-1;A-2"
@@ -241,9 +241,9 @@ def test_missing_required_column(tmp_path, villages):
         (b"", "empty file"),
         (BOM + b"\r\n  \r\n", "empty file"),
         (BOM + ",".join(COLUMNS).encode() + b"\r\n", "at least one stop"),
-        ("id,name,lon,lat,villages\nS-A-3,Xã,107.63,12.27,A-3\n".encode("cp1252"), "UTF-8"),
+        ("id,name,lon,lat,villages\nS-A-3,Xã,107.63,12.27,A-3\n".encode("utf-16"), "UTF-8"),
     ],
-    ids=["empty", "blank-lines", "header-only", "not-utf8"],
+    ids=["empty", "blank-lines", "header-only", "utf16"],
 )
 def test_empty_header_only_and_non_utf8_files(tmp_path, villages, content, needle):
     path = tmp_path / "stops.csv"
@@ -253,12 +253,13 @@ def test_empty_header_only_and_non_utf8_files(tmp_path, villages, content, needl
     assert needle in str(problems[0])
 
 
-def test_non_utf8_error_names_the_byte(tmp_path, villages):
+def test_utf16_error_names_the_byte(tmp_path, villages):
+    # Not UTF-8 but Windows-1258 is read (tests/test_spreadsheet_habits.py); UTF-16 is not.
     path = tmp_path / "stops.csv"
-    data = "id,name,lon,lat,villages\nS-A-3,Xã,107.63,12.27,A-3\n".encode("cp1252")
+    data = "id,name,lon,lat,villages\nS-A-3,Xã,107.63,12.27,A-3\n".encode("utf-16")
     path.write_bytes(data)
     (problem,) = _problems(path, villages)
-    assert problem.where == "byte " + str(data.index(b"\xe3"))
+    assert problem.where == "byte " + str(data.index(b"\x00"))
 
 
 def test_too_many_cells_in_a_row(tmp_path, villages):

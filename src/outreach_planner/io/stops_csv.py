@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import logging
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -110,6 +111,24 @@ def write_stops(path: Path, stops: Sequence[Stop]) -> None:
     write_atomic(path, render_stops_csv(stops))
 
 
+def decode_spreadsheet_text(data: bytes) -> str | None:
+    """The text of a CSV as a spreadsheet saved it: UTF-8 (with or without BOM) when the
+    bytes are valid UTF-8, else Windows-1258, the code page Excel on a Vietnamese Windows
+    saves "CSV" in; NFC, since cp1258 writes tone marks as separate combining characters.
+    None for bytes no spreadsheet saves as CSV text (UTF-16 has NUL bytes)."""
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError:
+            return None
+        log.info("read as Windows-1258 (not UTF-8); `stops` edits save it as UTF-8")
+    return unicodedata.normalize("NFC", text)
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The CSV's rows as text cells; unreadable or malformed files raise InputError."""
     problems = ProblemCollector(str(path))
@@ -124,10 +143,13 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     except OSError as exc:
         problems.add("", "", exc.strerror, "a readable stop list")
         raise InputError(problems.problems) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.add(f"byte {exc.start}", "", data[exc.start : exc.start + 4], "UTF-8 text")
+    text = decode_spreadsheet_text(data)
+    if text is None:
+        utf16 = b"\x00" in data
+        where = data.index(b"\x00") if utf16 else 0
+        problems.add(f"byte {where}", "", data[where : where + 4],
+                     "UTF-8 text or Windows-1258 (Excel's Vietnamese CSV)"
+                     + ("; this is UTF-16: save it as 'CSV UTF-8'" if utf16 else ""))  # fmt: skip
         raise InputError(problems.problems) from None
     if not text.strip():
         problems.add("", "", "empty file", f"a CSV with the header {','.join(COLUMNS)}")
