@@ -1,20 +1,22 @@
-"""Random and mutated inputs: the loaders answer with InputError or a result, nothing else."""
+"""Random and mutated inputs: the loaders answer with InputError or a result, nothing else,
+and a result says what the file says (a value the loader accepted is the file's value)."""
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import math
+import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outreach_planner.errors import InputError
 from outreach_planner.io.communes import load_communes
-from outreach_planner.io.villages import load_villages
+from outreach_planner.io.villages import LANGUAGE_CODES, load_villages
 from outreach_planner.programme import load_programme
 from outreach_planner.settings import load_settings
 
@@ -76,8 +78,24 @@ def _dumps(doc: Any) -> bytes:
 @FUZZ
 @given(data=st.binary(max_size=300))
 def test_random_bytes_as_villages(tmp_path: Path, data: bytes) -> None:
-    with contextlib.suppress(InputError):
-        load_villages(_write(tmp_path, "v.geojson", data), communes=COMMUNES)
+    try:
+        villages = load_villages(_write(tmp_path, "v.geojson", data), communes=COMMUNES)
+    except InputError:
+        return
+    _assert_sound(villages)
+
+
+def _assert_sound(villages: list) -> None:
+    names = {c.name for c in COMMUNES}
+    for v in villages:
+        assert isinstance(v.id, str) and v.id and isinstance(v.name, str) and v.name.strip()
+        assert v.commune in names
+        assert isinstance(v.population, int) and v.population >= 0
+        assert isinstance(v.households, int) and v.households >= 0
+        assert math.isfinite(v.position.lon) and math.isfinite(v.position.lat)
+        assert -180 <= v.position.lon <= 180 and -90 <= v.position.lat <= 90
+        assert v.languages and set(v.languages) <= set(LANGUAGE_CODES)
+    assert len({v.id for v in villages}) == len(villages)
 
 
 @FUZZ
@@ -89,9 +107,15 @@ def test_mutated_villages(tmp_path: Path, choice: st.DataObject, new: Any) -> No
         villages = load_villages(_write(tmp_path, "v.geojson", _dumps(doc)), communes=COMMUNES)
     except InputError:
         return
-    for v in villages:  # whatever was accepted is sound
-        assert v.population >= 0 and v.households >= 0
-        assert math.isfinite(v.position.lon) and math.isfinite(v.position.lat)
+    _assert_sound(villages)
+    # What was accepted is what the file says, village by village.
+    by_id = {f["properties"]["id"]: f for f in doc["features"]}
+    assert {v.id for v in villages} == set(by_id)
+    for v in villages:
+        props, coords = by_id[v.id]["properties"], by_id[v.id]["geometry"]["coordinates"]
+        assert (v.name, v.commune) == (props["name"].strip(), props["commune"])
+        assert (v.population, v.households) == (props["population"], props["households"])
+        assert (v.position.lon, v.position.lat) == (coords[0], coords[1])
 
 
 @FUZZ
@@ -99,8 +123,15 @@ def test_mutated_villages(tmp_path: Path, choice: st.DataObject, new: Any) -> No
 def test_mutated_communes(tmp_path: Path, choice: st.DataObject, new: Any) -> None:
     path = choice.draw(st.sampled_from(_paths(COMMUNES_DATA)))
     doc = _mutate(COMMUNES_DATA, path, new)
-    with contextlib.suppress(InputError):
-        load_communes(_write(tmp_path, "c.geojson", _dumps(doc)))
+    try:
+        communes = load_communes(_write(tmp_path, "c.geojson", _dumps(doc)))
+    except InputError:
+        return
+    assert communes
+    for c in communes:
+        assert isinstance(c.name, str) and c.name.strip()
+        assert c.geometry.is_valid and not c.geometry.is_empty and c.geometry.area > 0
+    assert len({c.name for c in communes}) == len(communes)
 
 
 toml_values = st.one_of(
@@ -117,15 +148,38 @@ def test_random_programmes(tmp_path: Path, items: list[dict[str, str]]) -> None:
     text = "".join(
         "[[items]]\n" + "".join(f"{k} = {v}\n" for k, v in item.items()) for item in items
     )
-    with contextlib.suppress(InputError):
-        load_programme(_write(tmp_path, "p.toml", text.encode()), reading_speed_spm=233)
+    try:
+        programme = load_programme(_write(tmp_path, "p.toml", text.encode()),
+                                   reading_speed_spm=233)  # fmt: skip
+    except InputError:
+        return
+    _assert_sound_programme(programme)
+    # Every table became an item; an item in minutes lasts those minutes.
+    tables = tomllib.loads(text)["items"]
+    assert len(programme.items) == len(tables)
+    for item, table in zip(programme.items, tables, strict=True):
+        assert item.title == table["title"].strip()
+        assert item.language == table.get("language")
+        if "minutes" in table:
+            assert item.duration_s == table["minutes"] * 60
+
+
+def _assert_sound_programme(programme) -> None:
+    assert programme.items
+    for item in programme.items:
+        assert isinstance(item.title, str) and item.title.strip()
+        assert math.isfinite(item.duration_s) and item.duration_s > 0
+        assert item.language is None or item.language in LANGUAGE_CODES
 
 
 @FUZZ
 @given(data=st.binary(max_size=200))
 def test_random_bytes_as_programme(tmp_path: Path, data: bytes) -> None:
-    with contextlib.suppress(InputError):
-        load_programme(_write(tmp_path, "p.toml", data), reading_speed_spm=233)
+    try:
+        programme = load_programme(_write(tmp_path, "p.toml", data), reading_speed_spm=233)
+    except InputError:
+        return
+    _assert_sound_programme(programme)
 
 
 setting_keys = st.sampled_from(
@@ -140,5 +194,25 @@ setting_keys = st.sampled_from(
 def test_random_settings(tmp_path: Path, values: dict[str, str]) -> None:
     text = "".join(f"{k} = {v}\n" for k, v in values.items())
     text += '[depot]\nname = "D"\nlon = 107.6\nlat = 12.2\n' if "depot" not in values else ""
-    with contextlib.suppress(InputError):
-        load_settings(_write(tmp_path, "s.toml", text.encode()))
+    try:
+        s = load_settings(_write(tmp_path, "s.toml", text.encode()))
+    except InputError:
+        return
+    # The numbers the file gave are the settings' numbers, within their ranges.
+    given = tomllib.loads(text)
+    for key, field, scale in _NUMBERS:
+        if key in given:
+            assert getattr(s, field) == pytest.approx(given[key] * scale, abs=0.5), key
+    assert 1 <= s.weeks <= 52 and 1 <= s.vehicles <= 20
+    assert s.speed_kmh > 0 and s.detour_factor >= 1 and s.audible_radius_m > 0
+    assert s.weekdays and set(s.weekdays) <= set(range(7))
+    assert s.work_start_s < s.lunch_start_s <= s.lunch_end_s < s.work_end_s
+
+
+_NUMBERS = (
+    ("weeks", "weeks", 1), ("vehicles", "vehicles", 1), ("speed_kmh", "speed_kmh", 1),
+    ("detour_factor", "detour_factor", 1), ("audible_radius_m", "audible_radius_m", 1),
+    ("setup_min", "setup_s", 60), ("min_visits", "min_visits", 1),
+    ("min_days_between_visits", "min_days_between_visits", 1), ("seed", "seed", 1),
+    ("search_effort", "search_effort", 1), ("time_cap_s", "time_cap_s", 1),
+)  # fmt: skip

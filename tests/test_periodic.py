@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +53,13 @@ def test_days_follow_allowed_patterns(small2day):
 
 
 def test_time_limit_is_kept(small2day):
+    # Measured here, not taken from the solver's report: the limit, plus a margin for
+    # building the problem on a busy machine.
+    began = time.perf_counter()
     res = solve_periodic(pvrp.to_problem(small2day), time_limit=1.0, seed=0)
-    assert res.feasible and res.seconds < 2.0
+    took = time.perf_counter() - began
+    assert res.feasible and took < 3.0
+    assert res.seconds <= took + 0.01  # and the report does not claim more than it took
 
 
 def test_horizon_problem_keeps_days_apart(small2day):

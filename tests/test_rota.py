@@ -440,5 +440,8 @@ def test_ortools_plans_a_lone_stop_without_running_to_the_time_cap(caplog, min_v
     with caplog.at_level("WARNING", logger="outreach_planner"):
         res = solve_rota(p)
     check_result(p, res)
-    assert all(route.stops == (0,) for route in res.routes[:1])
+    # Every run: the stop or nothing; a visit a week (the 7-day gap) is the most it can
+    # get over 2 weeks, and the fill gives it that much: 2 of the 4 runs.
+    assert {route.stops for route in res.routes} <= {(0,), ()}
+    assert sum(route.stops == (0,) for route in res.routes) == 2
     assert not [r for r in caplog.records if "time cap" in r.getMessage()]
