@@ -144,7 +144,7 @@ def test_disable_replan_diff_drag_and_english(browser, server) -> None:
     page.click("#stop-form button[type=submit]")
     msg = page.locator("#stop-form .msg[data-for=priority]")
     msg.wait_for()
-    assert "priority" in msg.inner_text()
+    assert "Ưu tiên" in msg.inner_text() and "số lớn hơn 0" in msg.inner_text()
     assert (folder / "stops.csv").read_bytes() == before
     # Re-plan; the diff names the stop that went.
     page.click("#replan")
@@ -181,5 +181,6 @@ def test_disable_replan_diff_drag_and_english(browser, server) -> None:
     page.click("#lang")
     assert page.locator("#replan").inner_text() == "Re-plan"
     assert page.locator("#tabs button[data-tab=runs]").inner_text() == "Runs"
+    assert "People reached" in page.locator("#diff").inner_text()  # the diff follows
     assert errors == [] and outside == []
     page.context.close()

@@ -331,7 +331,7 @@ function showProblems(data, fallbackEl) {
   for (const p of (data && data.problems) || []) {
     const field = p.field === "pin_weekdays" || p.field === "weekday" ? "pin_weekdays" : p.field === "date" ? "pin_dates" : p.field;
     const slot = document.querySelector(`#stop-form .msg[data-for="${CSS.escape(field)}"]`) || fallbackEl || document.querySelector('#stop-form .msg[data-for="*"]');
-    slot.textContent = (slot.textContent ? slot.textContent + " " : "") + `${p.field}: ${p.expected} (${JSON.stringify(p.value)})`;
+    slot.textContent = (slot.textContent ? slot.textContent + " " : "") + expectedText(S.lang, p);
     const input = $("stop-form")[field];
     if (input && input.classList) input.classList.add("invalid");
   }
@@ -413,6 +413,6 @@ async function addStop(body) {
     selectStop(r.data.id);
   } else if (r.status === 422) {
     msg.className = "msg";
-    msg.textContent = r.data.problems.map((p) => `${p.field}: ${p.expected}`).join("; ");
+    msg.textContent = r.data.problems.map((p) => expectedText(S.lang, p)).join("; ");
   } else await handleWrite(r, msg);
 }

@@ -172,3 +172,29 @@ function reasonText(lang, unassigned) {
   }
   return fmt(WORDS.vi.r_untranslated, { text: reason });
 }
+
+/* What a refused field expected, in Vietnamese for the common cases (the server's English
+   sentence otherwise). */
+const EXPECTED_VI = [
+  [/^a time HH:MM, or empty/, "giờ dạng HH:MM, hoặc để trống"],
+  [/^a time after earliest/, "giờ muộn hơn giờ phát sớm nhất"],
+  [/^a number above 0 and at most 100/, "số lớn hơn 0, tối đa 100 (1 = bình thường, 2 = tính gấp đôi)"],
+  [/^a whole number from 0 to 100/, "số nguyên từ 0 đến 100, hoặc để trống"],
+  [/^minutes from 0 to 600/, "số phút từ 0 đến 600, hoặc để trống"],
+  [/^dates YYYY-MM-DD/, "các ngày dạng YYYY-MM-DD, cách nhau bởi ;"],
+  [/^weekday names/, "tên các thứ, cách nhau bởi ;"],
+  [/^a weekday with runs/, "thứ có chuyến"],
+  [/^a date on a run day/, "ngày có chuyến"],
+  [/^a date on one of the pinned weekdays/, "ngày rơi vào một thứ đã ghim"],
+  [/^yes or no/, "có hoặc không"],
+  [/^a whole number of people/, "số người (số nguyên), hoặc để trống"],
+  [/^run dates YYYY-MM-DD/, "ngày chuyến dạng YYYY-MM-DD (hoặc YYYY-MM-DD/XE), cách nhau bởi ;"],
+];
+
+function expectedText(lang, p) {
+  let text = p.expected;
+  if (lang === "vi") for (const [re, vi] of EXPECTED_VI) if (re.test(p.expected)) { text = vi; break; }
+  const label = WORDS[lang]["f_" + p.field] || p.field;
+  const got = p.value === null || p.value === undefined ? "" : ` (${lang === "vi" ? "đã nhập" : "got"} ${JSON.stringify(p.value)})`;
+  return `${label}: ${text}${got}`;
+}

@@ -145,7 +145,7 @@ async function startPlan(fresh) {
   if (fresh && !window.confirm(t("confirm_fresh"))) return;
   const r = await api("POST", "/api/plan", { fresh });
   if (r.status !== 202) { status(r.status === 423 ? t("busy") : (r.data && r.data.error) || `HTTP ${r.status}`, "bad"); return; }
-  S.job = r.data.job;
+  S.job = r.data.job; S.lastJob = null;
   window.planStarted = performance.now();
   $("job").hidden = false; $("diff").replaceChildren();
   showTab("result");
@@ -170,12 +170,19 @@ async function pollJob() {
   }
   window.planMs = performance.now() - window.planStarted;
   $("job").hidden = true; setBusy(false);
-  const diff = $("diff");
+  S.lastJob = j;
+  renderResult();
+  if (j.state === "done") await reloadAll();
+}
+
+function renderResult() {
+  const j = S.lastJob, diff = $("diff");
+  diff.replaceChildren();
+  if (!j) return;
   if (j.state === "done") {
     diff.append(el("p", t("job_done"), "msg ok"));
     for (const w of j.not_written || []) diff.append(el("p", w, "msg warn"));
     renderDiff(j.diff, diff);
-    await reloadAll();
   } else if (j.state === "cancelled") diff.append(el("p", t("job_cancelled")));
   else diff.append(el("p", `${t("job_failed")} ${j.error}`, "msg"));
 }
@@ -304,7 +311,7 @@ function applyLang() {
   for (const e of document.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
   document.title = t("title");
   $("lang").textContent = t("switch_lang");
-  drawLegend(); renderRuns(); renderUnassigned(); renderFiles(); renderHistory();
+  drawLegend(); renderRuns(); renderUnassigned(); renderFiles(); renderHistory(); renderResult();
   if (S.selected) renderStop();
 }
 
