@@ -195,3 +195,21 @@ def test_the_province_map_escapes_names_and_carries_the_notice() -> None:
     assert hostile not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert "Kế hoạch các đội" in page and 'href="doi-1/maps/index.html"' in page
     assert "1/1 điểm dừng" in page  # visited of all stops, Vietnamese words
+
+
+def test_a_team_folder_is_a_working_folder_for_the_stop_commands(
+    planned: tuple[Path, list], tmp_path: Path
+) -> None:
+    """`stops` run inside a team's folder reads its settings.toml: that team's stops only."""
+    import subprocess
+    import sys
+
+    _, results = planned
+    stops = tmp_path / "stops.csv"  # beside, so the shared team folder stays as planned
+    for command in ("init", "list"):
+        done = subprocess.run(
+            [sys.executable, "-m", "outreach_planner", "stops", command, "--file", str(stops)],
+            cwd=results[1].folder, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert "B-1" in done.stdout and "B-2" in done.stdout and "A-1" not in done.stdout
