@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.labels import Labels
 from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.programme import load_programme
 from outreach_planner.render.maps import render_index_map
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import load_settings
 
 TINY = Path(__file__).parent / "data" / "tiny"

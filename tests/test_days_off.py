@@ -14,10 +14,10 @@ import pytest
 
 from outreach_planner.days_off import run_dates
 from outreach_planner.errors import InputError
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.labels import Labels
 from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.render.maps import render_index_map
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.render.route_sheet import render_week_overview
 from outreach_planner.settings import Settings, load_settings, settings_from_mapping
 

@@ -10,7 +10,7 @@ import pytest
 
 from outreach_planner.cli import main
 from outreach_planner.errors import InputError
-from outreach_planner.io.previous_plan import PreviousPlan, PreviousRun, load_previous_plan
+from outreach_planner.io.plan_json import SavedPlan, SavedRun, SavedVisit, read_plan_json
 from outreach_planner.outputs import write_outputs
 from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.settings import load_settings
@@ -43,7 +43,7 @@ def _visits(plan) -> set[tuple[dt.date, int, str]]:
     return {(r.date, r.vehicle, v.stop.id) for r in plan.runs for v in r.visits}
 
 
-def _plan(stops_csv: Path, previous: PreviousPlan | None = None):
+def _plan(stops_csv: Path, previous: SavedPlan | None = None):
     settings = load_settings(TINY / "settings.toml").replace(stops=stops_csv)
     return make_plan(settings, load_inputs(settings), previous=previous)
 
@@ -103,7 +103,7 @@ def test_a_fresh_plan_keeps_a_locked_visit_where_it_was_locked(stops_csv: Path) 
 def test_a_replan_keeps_a_locked_run_in_its_order(stops_csv: Path, tmp_path: Path) -> None:
     first = _plan(stops_csv)
     write_outputs(first, tmp_path / "maps")
-    previous = load_previous_plan(tmp_path / "maps" / "plan.json")
+    previous = read_plan_json(tmp_path / "maps" / "plan.json")
     run = next(r for r in first.runs if len(r.visits) >= 2)
     order = tuple(reversed([v.stop.id for v in run.visits]))
     # The planner dragged the run into the reverse order and kept it: its visits are locked.
@@ -112,7 +112,8 @@ def test_a_replan_keeps_a_locked_run_in_its_order(stops_csv: Path, tmp_path: Pat
     edited = dataclasses.replace(
         previous,
         runs=tuple(
-            PreviousRun(r.date, r.vehicle, order) if (r.date, r.vehicle) == (run.date, run.vehicle)
+            SavedRun(r.id, r.date, r.vehicle, tuple(SavedVisit(sid, None) for sid in order))
+            if (r.date, r.vehicle) == (run.date, run.vehicle)
             else r
             for r in previous.runs
         ),

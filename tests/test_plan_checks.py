@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from plan_checks import check_plan, read_rules
 
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.planner import load_inputs, make_plan
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import load_settings
 from outreach_planner.stop_edits import init_stops
 
@@ -100,9 +100,7 @@ def test_a_halved_programme_is_caught_whatever_programme_s_says(plan: dict) -> N
 
 def test_a_shorter_programme_file_than_the_inputs_is_caught(tmp_path: Path) -> None:
     short = tmp_path / "programme.toml"
-    short.write_text(
-        'title = "Short"\n[[items]]\ntitle = "News"\nminutes = 4\n', encoding="utf-8"
-    )
+    short.write_text('title = "Short"\n[[items]]\ntitle = "News"\nminutes = 4\n', encoding="utf-8")
     errors = check_plan(_plan(programme=short), RULES)
     assert any("of its programme" in e for e in errors), errors
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from outreach_planner.cli import main
-from outreach_planner.plan_diff import diff_plans, format_diff
+from outreach_planner.io.plan_json import parse_plan_json
+from outreach_planner.plan_diff import PlanDiff, diff_plans, format_diff
 
 TUE1, FRI1, TUE2, FRI2 = "2026-12-08", "2026-12-11", "2026-12-15", "2026-12-18"
 # How format_diff names those runs (English).
@@ -45,6 +46,11 @@ def make(
     }
 
 
+def diff(old: dict, new: dict) -> PlanDiff:
+    """diff_plans of two plan.json dicts, read as `plan` and `diff` read their files."""
+    return diff_plans(parse_plan_json(old, source="old"), parse_plan_json(new, source="new"))
+
+
 BASE = {
     TUE1: [("A", "07:10"), ("B", "07:40"), ("C", "08:10")],
     FRI1: [("D", "07:10")],
@@ -59,7 +65,7 @@ def changes(d, run_id: str):
 
 
 def test_identical_plans():
-    d = diff_plans(make(BASE), make(BASE))
+    d = diff(make(BASE), make(BASE))
     assert all(c.empty for c in d.runs)
     assert (d.kept, d.comparable, d.kept_pct) == (8, 8, 100.0)
     assert format_diff(d) == ["no change", "kept on the same date: 8 of 8 visits (100.0 %)"]
@@ -67,7 +73,7 @@ def test_identical_plans():
 
 def test_added_and_removed():
     new = {**BASE, FRI1: [("D", "07:10"), ("E", "07:40")], TUE2: [("A", "07:10"), ("C", "08:10")]}
-    d = diff_plans(make(BASE), make(new))
+    d = diff(make(BASE), make(new))
     assert changes(d, FRI1).added == ["E"]
     assert changes(d, TUE2).removed == ["B"]
     assert changes(d, TUE1).empty and changes(d, FRI2).empty
@@ -87,7 +93,7 @@ def test_moved_visits_are_paired_in_date_order():
         TUE2: [("B", "07:40"), ("C", "08:10")],
         FRI2: [("D", "07:10"), ("A", "07:40")],
     }
-    d = diff_plans(make(BASE), make(new))
+    d = diff(make(BASE), make(new))
     assert changes(d, TUE1).moved_out == [("A", FRI1)]
     assert changes(d, FRI1).moved_in == [("A", TUE1)]
     assert changes(d, TUE2).moved_out == [("A", FRI2)]
@@ -106,7 +112,7 @@ def test_moved_visits_are_paired_in_date_order():
 def test_more_lost_than_gained_dates_pair_the_earliest_then_remove():
     new = {**BASE, TUE1: [("B", "07:40"), ("C", "08:10")], TUE2: [("B", "07:40"), ("C", "08:10")],
            FRI2: [("D", "07:10"), ("A", "07:40")]}  # fmt: skip
-    d = diff_plans(make(BASE), make(new))
+    d = diff(make(BASE), make(new))
     assert changes(d, TUE1).moved_out == [("A", FRI2)]
     assert changes(d, FRI2).moved_in == [("A", TUE1)]
     assert changes(d, TUE2).removed == ["A"]
@@ -117,7 +123,7 @@ def test_more_gained_than_lost_dates_pair_the_earliest_then_add():
            FRI1: [("D", "07:10"), ("A", "07:40")]}  # fmt: skip
     new[FRI2] = [("D", "07:10"), ("A", "07:40")]
     new[TUE2] = [("B", "07:40"), ("C", "08:10"), ("A", "08:40")]
-    d = diff_plans(make(BASE), make(new))
+    d = diff(make(BASE), make(new))
     assert changes(d, TUE1).moved_out == [("A", FRI1)]
     assert changes(d, FRI2).added == ["A"]
     assert changes(d, TUE2).empty is False and changes(d, TUE2).retimed
@@ -130,7 +136,7 @@ def test_more_gained_than_lost_dates_pair_the_earliest_then_add():
 )
 def test_retimed_only_beyond_15_minutes(new_start, reported):
     new = {**BASE, TUE1: [("A", new_start), ("B", "07:40"), ("C", "08:10")]}
-    d = diff_plans(make(BASE), make(new))
+    d = diff(make(BASE), make(new))
     c = changes(d, TUE1)
     assert c.retimed == ([("A", "07:10", new_start)] if reported else [])
     assert (d.kept, d.comparable) == (8, 8)  # a retimed visit is still on its date
@@ -150,7 +156,7 @@ def test_disabled_and_dropped_stops_are_not_comparable():
     }
     # C is disabled in the new plan, D is no longer in the list at all; B lost one visit.
     new = make(new_runs, disabled=("C",), extra_stops=("C",))
-    d = diff_plans(make(BASE), new)
+    d = diff(make(BASE), new)
     assert (d.kept, d.comparable) == (3, 4)
     assert d.kept_pct == 75.0
     assert changes(d, TUE1).removed == ["C"]
@@ -160,7 +166,7 @@ def test_disabled_and_dropped_stops_are_not_comparable():
 
 
 def test_nothing_comparable_counts_as_all_kept():
-    d = diff_plans(make({TUE1: [("A", "07:10")]}), make({TUE1: [("B", "07:10")]}))
+    d = diff(make({TUE1: [("A", "07:10")]}), make({TUE1: [("B", "07:10")]}))
     assert (d.kept, d.comparable, d.kept_pct) == (0, 0, 100.0)
     assert changes(d, TUE1).added == ["B"] and changes(d, TUE1).removed == ["A"]
     assert format_diff(d) == [
@@ -172,7 +178,7 @@ def test_nothing_comparable_counts_as_all_kept():
 def test_runs_only_in_one_plan():
     old = make({TUE1: [("A", "07:10")]})
     new = make({TUE1: [("A", "07:10")], FRI1: [("B", "07:10")]})
-    d = diff_plans(old, new)
+    d = diff(old, new)
     assert [c.run_id for c in d.runs] == [TUE1, FRI1]
     assert changes(d, FRI1).added == ["B"]
 
@@ -184,7 +190,7 @@ def test_second_vehicle_runs_have_their_own_ids():
         {"id": f"{TUE1}-2", "date": TUE1, "vehicle": 2,
          "visits": [{"seq": 1, "stop_id": "A", "start": f"{TUE1}T07:10:00+07:00"}]}
     )  # fmt: skip
-    d = diff_plans(old, new)
+    d = diff(old, new)
     assert changes(d, TUE1).moved_out == [("A", f"{TUE1}-2")]
     assert (d.kept, d.comparable) == (0, 1)
 

@@ -10,8 +10,8 @@ import pytest
 from plan_checks import check_plan, read_rules
 
 from outreach_planner.errors import InputError
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.planner import horizon_runs, load_inputs, make_plan
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import Settings, load_settings
 
 HERE = Path(__file__).parent

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import functools
 import json
 import re
 import shutil
@@ -19,36 +18,26 @@ from pathlib import Path
 import pytest
 from plan_checks import check_plan, read_rules
 
-import outreach_planner.planner as planner_module
 from outreach_planner.builtin import default_settings_path
 from outreach_planner.cli import main
-from outreach_planner.io.previous_plan import load_previous_plan
+from outreach_planner.io.plan_json import plan_to_json, read_plan_json
 from outreach_planner.planner import load_inputs, make_plan
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import load_settings
 
 TINY = Path(__file__).parent / "data" / "tiny"
 TINY_SETTINGS = TINY / "settings.toml"
 BEFORE_HORIZON = dt.date(2026, 12, 1)
+TODAY = BEFORE_HORIZON.isoformat()  # `plan --today`: no run is frozen
 KEPT = re.compile(r"kept on the same date: (\d+) of (\d+) visits \(([\d.]+) %\)")
 
 
-def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    # `plan` imports make_plan from the module when it runs; pass it a "today".
-    monkeypatch.setattr(
-        planner_module, "make_plan", functools.partial(make_plan, today=BEFORE_HORIZON)
-    )
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    _fixed_today(monkeypatch)
-
-
-def plan(folder: Path, *extra: str, settings: Path | None = TINY_SETTINGS) -> int:
-    """`outreach-planner plan` of folder/stops.csv into folder/maps."""
+def plan(
+    folder: Path, *extra: str, settings: Path | None = TINY_SETTINGS, today: str = TODAY
+) -> int:
+    """`outreach-planner plan` of folder/stops.csv into folder/maps, planned on `today`."""
     args = ["plan", "--start", "2026-12-07", "--quiet", "--out", str(folder / "maps"),
-            "--stops", str(folder / "stops.csv"), "--lang", "en", *extra]  # fmt: skip
+            "--stops", str(folder / "stops.csv"), "--lang", "en", "--today", today,
+            *extra]  # fmt: skip
     if settings is not None:
         args += ["--settings", str(settings)]
     return main(args)
@@ -105,7 +94,6 @@ def base(tmp_path_factory) -> Path:
     """stops.csv of the tiny data and its plan in maps/, made once; tests copy it."""
     folder = tmp_path_factory.mktemp("base")
     with pytest.MonkeyPatch.context() as mp:
-        _fixed_today(mp)
         mp.chdir(folder)
         assert stops(folder, "init") == 0
         assert plan(folder) == 0
@@ -216,8 +204,8 @@ def test_default_stop_list_and_output_folder(work, capsys):
     # ./stops.csv and ./maps/plan.json are found without --stops or --previous.
     assert stops(work, "disable", "S-B-1") == 0
     capsys.readouterr()
-    assert main(["plan", "--settings", str(TINY_SETTINGS), "--start", "2026-12-07", "--quiet",
-                 "--lang", "en"]) == 0  # fmt: skip
+    args = ["plan", "--settings", str(TINY_SETTINGS), "--start", "2026-12-07", "--today", TODAY]
+    assert main([*args, "--quiet", "--lang", "en"]) == 0
     out, err = capsys.readouterr()
     assert "stops.csv" in err
     assert "changes from maps/plan.json" in out
@@ -238,7 +226,7 @@ def _ids(plan) -> dict[dt.date, list[str]]:
 @pytest.fixture
 def frozen_case(work):
     """The previous plan, a stop visited on 2026-12-08 and again later, and 'today'."""
-    previous = load_previous_plan(work / "maps" / "plan.json")
+    previous = read_plan_json(work / "maps" / "plan.json")
     before = routes(load(work))
     later = {s for d, ids in before.items() if d > "2026-12-11" for s in ids}
     target = next(s for s in before["2026-12-08"] if s in later)
@@ -280,11 +268,28 @@ def test_removing_a_stop_does_not_rewrite_past_runs(work, frozen_case):
 
 
 def test_make_plan_with_previous_and_same_stops_is_identical(work):
-    previous = load_previous_plan(work / "maps" / "plan.json")
+    previous = read_plan_json(work / "maps" / "plan.json")
     settings = _settings().replace(stops=work / "stops.csv")
     inputs = load_inputs(settings)
     new = make_plan(settings, inputs, previous=previous, today=BEFORE_HORIZON)
     assert {d.isoformat(): ids for d, ids in _ids(new).items()} == routes(load(work))
+
+
+def test_plan_today_freezes_the_runs_before_it(work, frozen_case, capsys):
+    # The command line's --today: runs before it stay as they were, later ones re-plan.
+    previous, before, target = frozen_case
+    assert stops(work, "disable", target) == 0
+    assert plan(work, today="2026-12-12") == 0
+    after = routes(load(work))
+    assert after["2026-12-08"] == before["2026-12-08"] and target in after["2026-12-08"]
+    assert all(target not in after[d] for d in ("2026-12-15", "2026-12-18"))
+
+
+def test_plan_today_must_be_a_date(work, capsys):
+    before = snapshot(work / "maps")
+    assert plan(work, today="12/12/2026") == 2
+    assert "--today' got '12/12/2026', expected a date YYYY-MM-DD" in capsys.readouterr().err
+    assert snapshot(work / "maps") == before
 
 
 # --- a damaged previous plan -------------------------------------------------------------
@@ -352,7 +357,7 @@ def test_builtin_disable_busiest_stop_keeps_90_percent(tmp_path, monkeypatch, ca
     monkeypatch.chdir(tmp_path)
     args = ["plan", "--start", "2026-12-07", "--quiet", "--out", str(tmp_path / "maps"),
             "--lang", "en"]  # fmt: skip
-    assert main(args) == 0
+    assert main([*args, "--today", TODAY]) == 0
     old = load(tmp_path)
     assert stops(tmp_path, "init", settings=None) == 0
     counts = collections.Counter(sid for _, sid in visits(old))

@@ -15,10 +15,10 @@ import pytest
 from plan_checks import check_plan, read_rules
 
 from outreach_planner.errors import InputError
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.labels import Labels
 from outreach_planner.planner import load_and_plan
 from outreach_planner.render.maps import render_run_map
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.roads import cache as cache_module
 from outreach_planner.roads.osm import read_roads, segment_lengths_m
 from outreach_planner.settings import load_settings, settings_from_mapping

@@ -15,8 +15,8 @@ from plan_checks import check_plan, read_rules
 
 from outreach_planner.builtin import default_settings_path
 from outreach_planner.cli import main
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.planner import load_inputs, make_plan
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import load_settings
 
 TINY = Path(__file__).parent / "data" / "tiny"

@@ -182,6 +182,13 @@ BAD_ROWS = [
     (_ok("S13", people_override="10", extra_dwell_min="-3"), 14, "extra_dwell_min", "-3"),
     (_ok("S14", people_override="many"), 15, "people_override", "many"),
     (_ok("S15"), 16, "villages", ""),  # no village and no people_override
+    # The same day twice is refused, as in the settings (parse.parse_weekdays says why).
+    (
+        _ok("S16", people_override="10", pin_weekdays="tuesday;tue"),
+        17,
+        "pin_weekdays",
+        "tuesday;tue",
+    ),
 ]
 
 

@@ -7,10 +7,10 @@ import datetime as dt
 import html
 from pathlib import Path
 
+from outreach_planner.io.plan_json import plan_to_json
 from outreach_planner.labels import REASON_CODES, Labels
 from outreach_planner.planner import Inputs, load_inputs, make_plan
 from outreach_planner.render.maps import render_index_map
-from outreach_planner.render.plan_json import plan_to_json
 from outreach_planner.settings import load_settings
 
 TINY = Path(__file__).parent / "data" / "tiny"

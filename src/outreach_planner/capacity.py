@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from outreach_planner.parse import WEEKDAYS
 from outreach_planner.programme import BroadcastProgramme, ProgrammeItem
-from outreach_planner.settings import WEEKDAYS, Settings
+from outreach_planner.settings import Settings
 
 if TYPE_CHECKING:  # plan.py holds a Capacity
     from outreach_planner.plan import Plan

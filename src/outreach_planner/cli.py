@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 internal error (the log says where), 2 bad input,
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import traceback
@@ -16,13 +17,13 @@ from typing import Any
 
 from outreach_planner import __version__
 from outreach_planner.bench.cli import add_command as add_bench_command
-from outreach_planner.builtin import default_settings_path, local_settings
 from outreach_planner.cli_district import add_commands as add_district_commands
 from outreach_planner.cli_province import add_commands as add_province_commands
 from outreach_planner.cli_stops import add_commands as add_stop_commands
-from outreach_planner.errors import InfeasibleError, InputError
+from outreach_planner.errors import InfeasibleError, InputError, Problem
 from outreach_planner.labels import LANGS, Labels
-from outreach_planner.settings import Settings, load_settings, settings_from_mapping
+from outreach_planner.parse import parse_date
+from outreach_planner.settings import Settings, resolve_settings
 from outreach_planner.web.server import add_command as add_serve_command
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -74,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         help="previous plan.json to keep visits from (default: OUT/plan.json)",
     )  # fmt: skip
     plan.add_argument("--fresh", action="store_true", help="ignore the previous plan")
+    plan.add_argument(
+        "--today", metavar="YYYY-MM-DD",
+        help="the date to plan on (default: the computer's): runs before it are kept as they "
+        "were, and the default start is the Monday after it",
+    )  # fmt: skip
     roads = sub.add_parser("roads", help="prepare an OpenStreetMap road network")
     roads_sub = roads.add_subparsers(dest="roads_command", required=True)
     imp = roads_sub.add_parser(
@@ -114,65 +120,61 @@ def _float(text: str) -> Any:
         return text
 
 
-def resolve_settings(args: argparse.Namespace) -> Settings:
-    """Built-in defaults, then the settings file, then the command line."""
-    base = load_settings(default_settings_path())
-    own = local_settings(args.settings)
-    if own is not None:
-        base = load_settings(own, base=base)
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Built-in defaults, then --settings, then the other options of the command."""
     raw: dict[str, Any] = {}
     for key in ("villages", "communes", "programme", "roads"):
-        if getattr(args, key) is not None:
+        if getattr(args, key, None) is not None:
             raw[key] = str(getattr(args, key))
-    if args.start is not None:
-        raw["start"] = args.start
-    if args.engine is not None:
-        raw["engine"] = args.engine
-    if args.lang is not None:
-        raw["lang"] = args.lang
     for key, attr, conv in (
+        ("start", "start", str), ("engine", "engine", str), ("lang", "lang", str),
         ("weeks", "weeks", _int), ("vehicles", "vehicles", _int), ("seed", "seed", _int),
         ("min_visits", "min_visits", _int), ("audible_radius_m", "radius", _float),
     ):  # fmt: skip
-        if getattr(args, attr) is not None:
+        if getattr(args, attr, None) is not None:
             raw[key] = conv(getattr(args, attr))
-    if args.depot is not None:
+    if getattr(args, "depot", None) is not None:
         parts = args.depot.split(",")
         raw["depot"] = {
-            "name": base.depot.name if args.depot is None else f"Depot {args.depot}",
-            "lon": _float(parts[0]) if parts else None,
-            "lat": _float(parts[1]) if len(parts) > 1 else None,
+            "name": f"Depot {args.depot}",
+            # One text that is no LON,LAT is reported whole, as typed.
+            "lon": _float(parts[0]) if len(parts) == 2 else args.depot,
+            "lat": _float(parts[1]) if len(parts) == 2 else None,
         }
-        if len(parts) != 2:
-            raw["depot"]["lon"] = args.depot
-    return settings_from_mapping(raw, source="command line", folder=Path.cwd(), base=base)
+    return resolve_settings(getattr(args, "settings", None), raw)
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    if args.today is None:
+        return dt.date.today()
+    today = parse_date(args.today)
+    if today is None:
+        raise InputError(Problem("command line", "", "--today", args.today, "a date YYYY-MM-DD"))
+    return today
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from outreach_planner.io.geojson import read_json
-    from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
+    from outreach_planner.api import (
+        default_stop_list,
+        load_district,
+        plan_changes,
+        plan_district,
+        read_previous,
+    )
     from outreach_planner.outputs import check_output_folder, write_outputs
-    from outreach_planner.plan_diff import diff_plans, format_diff
-    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.plan_diff import format_diff
     from outreach_planner.progress import print_summary, progress_display
-    from outreach_planner.render.plan_json import plan_to_json
 
-    settings = resolve_settings(args)
+    settings = settings_from_args(args)
+    today = _today(args)
     check_output_folder(args.out)
     labels = Labels(settings.lang)
-    if args.stops is not None:
-        settings = settings.replace(stops=args.stops)
-    elif settings.stops is None and Path("stops.csv").is_file():
+    if args.stops is None and default_stop_list(settings) is not None:
         print(labels["using_stops"], file=sys.stderr)
-        settings = settings.replace(stops=Path("stops.csv"))
-    previous_path = args.previous or args.out / "plan.json"
-    previous = None
-    if not args.fresh and (args.previous is not None or previous_path.is_file()):
-        previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
-    inputs = load_inputs(settings)
+    previous = read_previous(args.out, previous=args.previous, fresh=args.fresh)
+    district = load_district(settings, stops=args.stops)
     with progress_display(labels, enabled=not args.quiet) as progress:
-        plan = make_plan(settings, inputs, progress=progress, previous=previous)
-    old_json = read_json(previous_path, what="plan") if previous else None
+        plan = plan_district(district, today=today, previous=previous, progress=progress)
     written = write_outputs(plan, args.out, lang=settings.lang, on_wait=_say)
     print_summary(plan, list(written), args.out, labels)
     if written.failed:
@@ -183,9 +185,9 @@ def _plan(args: argparse.Namespace) -> int:
                 f"the other outputs are the new plan (details in {log_path})",
                 file=sys.stderr,
             )
-    if old_json is not None:
-        print(labels.t("t_changes_from", path=previous_path))
-        for line in format_diff(diff_plans(old_json, plan_to_json(plan)), labels):
+    if previous is not None:
+        print(labels.t("t_changes_from", path=previous.source))
+        for line in format_diff(plan_changes(previous, plan), labels):
             print(f"  {line}")
     return EXIT_OK
 
@@ -205,7 +207,6 @@ def _log(details: str) -> str:
 
 
 def _roads_import(args: argparse.Namespace) -> int:
-    from outreach_planner.errors import Problem
     from outreach_planner.roads import ATTRIBUTION, ImportOptions, bbox_around, import_roads
     from outreach_planner.roads.cache import CACHE_SUFFIX, parse_bbox
 

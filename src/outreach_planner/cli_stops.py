@@ -6,19 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from outreach_planner.builtin import default_settings_path, local_settings
 from outreach_planner.errors import InputError, Problem
-from outreach_planner.io.geojson import read_json
 from outreach_planner.io.stops_csv import format_locks
 from outreach_planner.labels import LANGS, Labels
-from outreach_planner.settings import (
-    WEEKDAYS,
-    Settings,
-    load_settings,
-    parse_date,
-    parse_lonlat,
-    settings_from_mapping,
-)
+from outreach_planner.parse import WEEKDAYS, parse_date, parse_lonlat, parse_weekdays
+from outreach_planner.settings import Settings, resolve_settings
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -89,15 +81,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(default_settings_path())
-    own = local_settings(args.settings)
-    if own is not None:
-        settings = load_settings(own, base=settings)
-    raw: dict[str, Any] = {k: str(getattr(args, k)) for k in ("villages", "communes")
-                           if getattr(args, k) is not None}  # fmt: skip
-    if args.lang is not None:
-        raw["lang"] = args.lang
-    return settings_from_mapping(raw, source="command line", folder=Path.cwd(), base=settings)
+    # One reading of the options for every command; cli imports this module first.
+    from outreach_planner.cli import settings_from_args
+
+    return settings_from_args(args)
 
 
 def _list_of(args: argparse.Namespace):
@@ -183,7 +170,6 @@ def _set_enabled(args: argparse.Namespace) -> int:
 
 
 def _pin(args: argparse.Namespace) -> int:
-    from outreach_planner.settings import parse_weekdays
     from outreach_planner.stop_edits import pin_stop
 
     weekdays: tuple[int, ...] = ()
@@ -264,14 +250,12 @@ def _split(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from outreach_planner.io.previous_plan import load_previous_plan
+    from outreach_planner.io.plan_json import read_plan_json
     from outreach_planner.plan_diff import diff_plans, format_diff
 
-    load_previous_plan(args.old)  # validates both files with one-line errors
-    load_previous_plan(args.new)
-    old = read_json(args.old, what="plan")
-    new = read_json(args.new, what="plan")
-    lang = args.lang or load_settings(default_settings_path()).lang
+    old = read_plan_json(args.old)  # both files checked, with one-line errors
+    new = read_plan_json(args.new)
+    lang = args.lang or resolve_settings().lang
     for line in format_diff(diff_plans(old, new), Labels(lang)):
         print(line)
     return 0

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from outreach_planner.capacity import Capacity
 from outreach_planner.days_off import MovedDate, SkippedDate
-from outreach_planner.settings import WEEKDAYS, WEEKDAYS_VI
+from outreach_planner.parse import WEEKDAYS, WEEKDAYS_VI
 from outreach_planner.terminal_words import TERMINAL
 
 LANGS = ("vi", "en")

@@ -28,12 +28,12 @@ from outreach_planner.io.output_set import (
     replace_together,
     write_error,
 )
+from outreach_planner.io.plan_json import render_plan_json
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
 from outreach_planner.render.calendar import render_calendar
 from outreach_planner.render.gpx import render_run_gpx
 from outreach_planner.render.maps import render_index_map, render_run_map
-from outreach_planner.render.plan_json import render_plan_json
 from outreach_planner.render.route_sheet import render_route_sheet, render_week_overview
 from outreach_planner.render.schedule_csv import render_schedule_csv
 

@@ -1,13 +1,13 @@
-"""What changed between two plan.json files, per run: stops added, removed, moved to
-another date, and broadcasts that start more than 15 minutes earlier or later."""
+"""What changed between two plans, per run: stops added, removed, moved to another date,
+and broadcasts that start more than 15 minutes earlier or later."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
+from outreach_planner.io.plan_json import SavedPlan, SavedVisit
 from outreach_planner.labels import Labels
 
 RETIME_THRESHOLD_S = 15 * 60
@@ -43,12 +43,12 @@ class PlanDiff:
         return 100.0 * self.kept / self.comparable if self.comparable else 100.0
 
 
-def _visits(plan: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+def _visits(plan: SavedPlan) -> dict[tuple[str, str], SavedVisit]:
     """(run id, stop id) -> visit."""
-    return {(r["id"], v["stop_id"]): v for r in plan["runs"] for v in r["visits"]}
+    return {(r.id, v.stop_id): v for r in plan.runs for v in r.visits}
 
 
-def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
+def diff_plans(old: SavedPlan, new: SavedPlan) -> PlanDiff:
     before, after = _visits(old), _visits(new)
     runs_of_old: dict[str, set[str]] = defaultdict(set)
     runs_of_new: dict[str, set[str]] = defaultdict(set)
@@ -56,7 +56,7 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         runs_of_old[stop].add(run_id)
     for run_id, stop in after:
         runs_of_new[stop].add(run_id)
-    run_ids = sorted({r["id"] for r in old["runs"]} | {r["id"] for r in new["runs"]})
+    run_ids = sorted({r.id for r in old.runs} | {r.id for r in new.runs})
     changes = {rid: RunChanges(rid) for rid in run_ids}
 
     for stop in sorted(set(runs_of_old) | set(runs_of_new)):
@@ -71,12 +71,11 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         for in_run in came[len(gone) :]:
             changes[in_run].added.append(stop)
         for run_id in sorted(runs_of_old[stop] & runs_of_new[stop]):
-            a = dt.datetime.fromisoformat(before[(run_id, stop)]["start"])
-            b = dt.datetime.fromisoformat(after[(run_id, stop)]["start"])
-            if abs((b - a).total_seconds()) > RETIME_THRESHOLD_S:
+            a, b = before[(run_id, stop)].start, after[(run_id, stop)].start
+            if a and b and abs((b - a).total_seconds()) > RETIME_THRESHOLD_S:
                 changes[run_id].retimed.append((stop, a.strftime("%H:%M"), b.strftime("%H:%M")))
 
-    planned = {s["id"] for s in new["stops"] if s.get("enabled", True)}
+    planned = {s.id for s in new.stops if s.enabled}
     comparable = [(r, s) for (r, s) in before if s in planned]
     kept = sum(1 for key in comparable if key in after)
     return PlanDiff(
@@ -86,30 +85,26 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
     )  # fmt: skip
 
 
-def _names(*plans: dict[str, Any]) -> dict[str, str]:
+def _names(*plans: SavedPlan) -> dict[str, str]:
     """Stop id -> name, the newer plan's name winning."""
     names: dict[str, str] = {}
     for plan in plans:
-        for r in plan["runs"]:
-            for v in r["visits"]:
-                if isinstance(v.get("stop_name"), str):
-                    names[v["stop_id"]] = v["stop_name"]
-        for s in plan.get("stops", []):
-            if isinstance(s.get("name"), str):
-                names[s["id"]] = s["name"]
+        for r in plan.runs:
+            for v in r.visits:
+                if v.stop_name is not None:
+                    names[v.stop_id] = v.stop_name
+        for s in plan.stops:
+            if s.name is not None:
+                names[s.id] = s.name
     return names
 
 
-def _run_dates(*plans: dict[str, Any]) -> dict[str, tuple[dt.date, int]]:
-    return {
-        r["id"]: (dt.date.fromisoformat(r["date"]), int(r.get("vehicle", 1)))
-        for plan in plans
-        for r in plan["runs"]
-    }
+def _run_dates(*plans: SavedPlan) -> dict[str, tuple[dt.date, int]]:
+    return {r.id: (r.date, r.vehicle) for plan in plans for r in plan.runs}
 
 
-def _times(visits: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], str]:
-    return {k: dt.datetime.fromisoformat(v["start"]).strftime("%H:%M") for k, v in visits.items()}
+def _times(visits: dict[tuple[str, str], SavedVisit]) -> dict[tuple[str, str], str]:
+    return {k: v.start.strftime("%H:%M") for k, v in visits.items() if v.start is not None}
 
 
 def format_diff(d: PlanDiff, labels: Labels | None = None) -> list[str]:

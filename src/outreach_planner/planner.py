@@ -14,11 +14,17 @@ from outreach_planner.days_off import RunDates, horizon_dates
 from outreach_planner.domain import Commune, Stop
 from outreach_planner.errors import InfeasibleError, InputError, Problem
 from outreach_planner.io.communes import load_communes
-from outreach_planner.io.previous_plan import PreviousPlan
+from outreach_planner.io.plan_json import SavedPlan
 from outreach_planner.io.stops_csv import load_stops
 from outreach_planner.io.villages import load_villages
 from outreach_planner.locks import apply_locks
-from outreach_planner.optimize.problem import RotaProblem, RunSlot, Shift, StopDemand
+from outreach_planner.optimize.problem import (
+    PreviousRoutes,
+    RotaProblem,
+    RunSlot,
+    Shift,
+    StopDemand,
+)
 from outreach_planner.optimize.rota import Progress, solve_rota
 from outreach_planner.optimize.schedule import time_run
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run, Unassigned, Visit
@@ -141,7 +147,7 @@ def make_plan(
     *,
     today: dt.date | None = None,
     progress: Progress | None = None,
-    previous: PreviousPlan | None = None,
+    previous: SavedPlan | None = None,
     capacity: bool = True,
 ) -> Plan:
     """Optimize the rota and time every run.
@@ -158,12 +164,17 @@ def make_plan(
     runs = horizon_runs(settings, start, dates)
     if not runs:
         raise InputError(
-            Problem("settings", "", "weekdays", settings.weekdays,
-                    "weekdays that give a run on a day that is not a day off")  # fmt: skip
+            Problem(
+                "settings",
+                "",
+                "weekdays",
+                settings.weekdays,
+                "weekdays that give a run on a day that is not a day off",
+            )  # fmt: skip
         )
     stops = inputs.stops
     if previous is not None:
-        stops = (*stops, *previous.removed_stops(stops, today))
+        stops = (*stops, *_removed_stops(previous, stops, today))
     # Items with from/until: each run date's own dwell; the rota reserves the longest.
     by_date = dwell_by_date(
         stops, len(inputs.stops), inputs.programme, settings, dates.dates, TIME_STEP_S
@@ -191,7 +202,7 @@ def make_plan(
         seed=settings.seed,
         engine=settings.engine,
     )
-    mapped = None if previous is None else previous.routes_for(runs, stops, today)
+    mapped = None if previous is None else _previous_routes(previous, runs, stops, today)
     mapped = apply_locks(
         runs, stops, mapped, _duration(stops, dwell, matrix, settings, runs[0].shift),
         source=str(settings.stops or "stops.csv"),
@@ -269,6 +280,48 @@ def _duration(
         return None if timed is None else timed.return_s - timed.depart_depot_s
 
     return duration
+
+
+def _removed_stops(previous: SavedPlan, current: Sequence[Stop], today: dt.date) -> list[Stop]:
+    """Stops the previous plan visited before `today` that the list no longer has, as
+    disabled stops: the past runs that visited them stay whole."""
+    have = {s.id for s in current}
+    past = {sid for r in previous.runs if r.date < today for sid in r.stop_ids} - have
+    return [
+        Stop(
+            id=p.id,
+            name=p.record.name,
+            position=p.record.position,
+            villages=(),
+            programme_s=p.record.programme_s,
+            dwell_s=p.record.dwell_s,
+            min_visits=0,
+            enabled=False,
+            people_override=p.record.population,
+            notes="removed from the stop list",
+        )  # fmt: skip
+        for p in previous.stops
+        if p.id in past and p.record is not None
+    ]
+
+
+def _previous_routes(
+    previous: SavedPlan, runs: Sequence[RunSlot], stops: Sequence[Stop], today: dt.date
+) -> PreviousRoutes:
+    """The previous runs in the optimizer's terms: this horizon's runs and stop indices.
+
+    Runs before `today` are frozen: what happened is not re-planned. Visits of stops no
+    longer in the list are dropped from future runs.
+    """
+    index = {s.id: i for i, s in enumerate(stops)}
+    by_key = {(r.date, r.vehicle): r for r in previous.runs}
+    routes = []
+    for run in runs:
+        before = by_key.get((run.date, run.vehicle))
+        ids = before.stop_ids if before else ()
+        routes.append(tuple(index[sid] for sid in ids if sid in index))
+    frozen = frozenset(r for r, run in enumerate(runs) if run.date < today)
+    return PreviousRoutes(tuple(routes), frozen)
 
 
 def _road_matrix(

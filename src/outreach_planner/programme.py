@@ -21,7 +21,7 @@ import mutagen
 from outreach_planner.errors import InputError, ProblemCollector, expected_key
 from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.io.villages import LANGUAGE_CODES
-from outreach_planner.settings import parse_date
+from outreach_planner.parse import parse_date
 
 # Vietnamese is written one syllable per space-separated word; a token counts
 # as a syllable when it holds a letter or a digit (punctuation alone does not).

@@ -147,8 +147,8 @@ def prepare_teams(settings_path: Path, out: Path) -> list[tuple[Team, Path]]:
 
 def plan_team(job: TeamJob) -> TeamResult:
     """Plan one team's folder as `outreach-planner plan` would there; write its outputs."""
+    from outreach_planner.api import read_previous
     from outreach_planner.builtin import default_settings_path
-    from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
     from outreach_planner.outputs import write_outputs
     from outreach_planner.planner import load_inputs, make_plan
     from outreach_planner.settings import load_settings
@@ -159,9 +159,7 @@ def plan_team(job: TeamJob) -> TeamResult:
     if (home / "stops.csv").is_file():
         settings = settings.replace(stops=home / "stops.csv")
     maps = home / "maps"
-    previous = None
-    if not job.fresh and (maps / "plan.json").is_file():
-        previous = load_previous_plan(maps / "plan.json", hint=REPLAN_HINT)
+    previous = read_previous(maps, fresh=job.fresh)
     today = dt.date.fromisoformat(job.today) if job.today else None
     inputs = load_inputs(settings)
     plan = make_plan(settings, inputs, today=today, previous=previous)

@@ -18,8 +18,9 @@ from outreach_planner.domain import Stop
 from outreach_planner.errors import InputError, Problem
 from outreach_planner.optimize.problem import Shift
 from outreach_planner.optimize.schedule import drive_end, dwell_start
+from outreach_planner.parse import clock
 from outreach_planner.planner import TIME_STEP_S, _road_matrix, _window
-from outreach_planner.settings import Settings, clock
+from outreach_planner.settings import Settings
 from outreach_planner.travel import TravelMatrix, round_up, straight_line_matrix
 
 
@@ -191,7 +192,7 @@ def _rule_breaches(
     if not stop.enabled:
         out.append(Breach(seq, stop.id, "disabled"))
     if not stop.allows(date):
-        from outreach_planner.settings import WEEKDAYS
+        from outreach_planner.parse import WEEKDAYS
 
         pins = [WEEKDAYS[d] for d in stop.pin_weekdays] + [d.isoformat() for d in stop.pin_dates]
         out.append(Breach(seq, stop.id, "pin", {"pins": ", ".join(pins)}))

@@ -24,7 +24,8 @@ from outreach_planner.io.stops_csv import (
     write_stops,
 )
 from outreach_planner.io.villages import load_villages
-from outreach_planner.settings import WEEKDAYS, Settings
+from outreach_planner.parse import WEEKDAYS
+from outreach_planner.settings import Settings
 
 DEFAULT_STOPS_FILE = Path("stops.csv")
 

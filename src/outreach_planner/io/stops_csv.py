@@ -22,7 +22,7 @@ from outreach_planner.geo import LonLat, geodesic_m
 from outreach_planner.io.atomic import write_atomic
 from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.io.ids import id_problem
-from outreach_planner.settings import WEEKDAYS, clock, parse_clock, parse_date
+from outreach_planner.parse import WEEKDAYS, clock, parse_clock, parse_date, parse_weekdays
 
 log = logging.getLogger("outreach_planner")
 
@@ -292,9 +292,9 @@ def parse_row(
         priority = 1.0
     if isinstance(priority, _Bad) or not 0 < priority <= 100:
         add("priority", "a number above 0 and at most 100 (1 = normal, 2 = counts double)")
-    weekdays = _weekdays(row.get("pin_weekdays", ""))
+    weekdays = parse_weekdays(row.get("pin_weekdays", ""))
     if weekdays is None:
-        add("pin_weekdays", "weekday names separated by ';', e.g. tuesday;friday")
+        add("pin_weekdays", "distinct weekday names separated by ';', e.g. tuesday;friday")
     dates = _dates(row.get("pin_dates", ""))
     if dates is None:
         add("pin_dates", "dates YYYY-MM-DD separated by ';'")
@@ -376,16 +376,6 @@ def _whole(text: str) -> int | None | _Bad:
     if isinstance(value, float):
         return int(value) if value.is_integer() else BAD
     return value
-
-
-def _weekdays(text: str) -> tuple[int, ...] | None:
-    days: list[int] = []
-    for part in [p.strip().lower() for p in text.replace(",", ";").split(";") if p.strip()]:
-        matches = [i for i, d in enumerate(WEEKDAYS) if d.startswith(part) and len(part) >= 2]
-        if len(matches) != 1:
-            return None
-        days.append(matches[0])
-    return tuple(sorted(set(days)))
 
 
 def _dates(text: str) -> tuple[dt.date, ...] | None:

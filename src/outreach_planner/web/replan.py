@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from outreach_planner.io.plan_json import SavedRun, SavedVisit
 from outreach_planner.web.jobs import ProgressCallback
 from outreach_planner.web.workspace import Workspace
 
@@ -22,23 +23,20 @@ def replan(
     """Plan as `plan` does (keeping the previous plan unless `fresh`), write the outputs,
     and return {"diff", "summary"}. `orders` replace the previous plan's order of those
     runs (date, vehicle): the page's drag and drop, kept (their visits are locked)."""
-    from outreach_planner.io.previous_plan import REPLAN_HINT, load_previous_plan
+    from outreach_planner.api import load_district, plan_district, read_previous
+    from outreach_planner.io.plan_json import plan_to_json
     from outreach_planner.outputs import check_output_folder, write_outputs
-    from outreach_planner.planner import load_inputs, make_plan
-    from outreach_planner.render.plan_json import plan_to_json
 
     settings = ws.planning_settings()
     check_output_folder(ws.out)
-    previous_path = ws.out / "plan.json"
     old_json = ws.plan_json()
-    previous = None
-    if not fresh and previous_path.is_file():
-        previous = load_previous_plan(previous_path, hint=REPLAN_HINT)
-        if orders:
-            previous = dataclasses.replace(previous, runs=_reordered(previous.runs, orders))
+    previous = read_previous(ws.out, fresh=fresh)
+    if previous is not None and orders:
+        previous = dataclasses.replace(previous, runs=_reordered(previous.runs, orders))
     progress("reading the inputs", 0, 1)
-    inputs = load_inputs(settings)
-    plan = make_plan(settings, inputs, progress=progress, previous=previous)
+    district = load_district(settings)
+    today = dt.date.today()
+    plan = plan_district(district, today=today, previous=previous, progress=progress)
     # The last chance to cancel: after this the outputs are replaced.
     progress("writing the outputs", 0, 1)
     written = write_outputs(plan, ws.out, lang=settings.lang)
@@ -51,21 +49,28 @@ def replan(
     }
 
 
-def _reordered(runs: Sequence[Any], orders: Mapping[tuple[dt.date, int], Sequence[str]]):
-    from outreach_planner.io.previous_plan import PreviousRun
+def _reordered(
+    runs: Sequence[SavedRun], orders: Mapping[tuple[dt.date, int], Sequence[str]]
+) -> tuple[SavedRun, ...]:
+    """The runs with the page's orders; a visit placed by hand has no time yet."""
+
+    def run(date: dt.date, vehicle: int, ids: Sequence[str]) -> SavedRun:
+        key = date.isoformat() + (f"-{vehicle}" if vehicle > 1 else "")
+        return SavedRun(key, date, vehicle, tuple(SavedVisit(sid, None) for sid in ids))
 
     have = {(r.date, r.vehicle) for r in runs}
     out = [
-        PreviousRun(r.date, r.vehicle, tuple(orders[(r.date, r.vehicle)]))
-        if (r.date, r.vehicle) in orders else r
+        run(r.date, r.vehicle, orders[(r.date, r.vehicle)]) if (r.date, r.vehicle) in orders
+        else r
         for r in runs
     ]  # fmt: skip
-    out += [PreviousRun(d, v, tuple(ids)) for (d, v), ids in orders.items() if (d, v) not in have]
+    out += [run(d, v, ids) for (d, v), ids in orders.items() if (d, v) not in have]
     return tuple(out)
 
 
 def plan_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """The diff of `plan_diff` with stop names, and the change in people reached."""
+    from outreach_planner.io.plan_json import parse_plan_json
     from outreach_planner.plan_diff import diff_plans
 
     if old is None:
@@ -76,7 +81,9 @@ def plan_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, An
     def stop(sid: str) -> dict[str, str]:
         return {"id": sid, "name": names.get(sid, sid)}
 
-    d = diff_plans(old, new)
+    d = diff_plans(
+        parse_plan_json(old, source="previous plan"), parse_plan_json(new, source="plan")
+    )
     runs = [
         {
             "run": c.run_id,

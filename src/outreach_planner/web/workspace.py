@@ -215,7 +215,9 @@ class Workspace:
         return counts
 
     def settings_json(self) -> dict[str, Any]:
-        return self.settings.to_json()
+        from outreach_planner.io.plan_json import settings_to_json
+
+        return settings_to_json(self.settings)
 
     def communes_json(self) -> Any:
         if self.settings.communes is None:  # communes = "none": no boundaries to draw

@@ -1,8 +1,7 @@
-"""Frozen planner settings with documented defaults, loaded from TOML.
+"""Settings read from a TOML file or the command line and checked: every problem at once.
 
-Every default cites its source in ``docs/domain.md`` (the figures the
-project's domain notes collect); the shipped ``data/settings.toml`` repeats
-them with comments so a planner can edit them.
+Each problem is one line naming the file, the key, the value and what was expected.
+`resolve_settings` layers the built-in defaults, a settings file and overrides.
 """
 
 from __future__ import annotations
@@ -10,216 +9,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from outreach_planner.errors import InputError, ProblemCollector, expected_key
-from outreach_planner.geo import LonLat
+from outreach_planner.errors import InputError, Problem, ProblemCollector, expected_key
 from outreach_planner.io.files import MB, NotAnInputFile, read_input_bytes
 from outreach_planner.optimize.engines import ENGINES
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-ON_CLOSED_DAY = ("skip", "next_working_day")
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-
-# A loudspeaker vehicle's speed by OpenStreetMap highway class, km/h (docs/domain.md, estimates:
-# national road 40-50, commune roads 25-35, dirt 10-20). A `*_link` takes its road's speed;
-# a lower `maxspeed` tag wins; track and path count only when imported with tracks.
-ROAD_SPEEDS_KMH: tuple[tuple[str, float], ...] = (
-    ("motorway", 60.0),  # not in docs/domain.md: a van keeping to the slow lane (E)
-    ("trunk", 45.0), ("primary", 45.0),  # national roads such as QL14
-    ("secondary", 40.0), ("tertiary", 35.0),  # provincial and district roads
-    ("unclassified", 30.0), ("residential", 30.0), ("road", 30.0),  # commune roads
-    ("living_street", 20.0), ("service", 20.0),
-    ("track", 15.0), ("path", 10.0),  # dirt
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Depot:
-    """Where every run starts and ends."""
-
-    name: str
-    position: LonLat
-    estimated: bool = False
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything the planner needs besides the villages and the programme.
-
-    Clock times are seconds after local midnight; durations are seconds.
-    """
-
-    depot: Depot
-    start: dt.date | None = None  # None: the Monday after today
-    weeks: int = 4
-    # Twice a week (the district's rule); Tuesday and Friday spread the runs.
-    weekdays: tuple[int, ...] = (1, 4)
-    # Lâm Đồng office hours since 1 November 2025 (Đắk Song's province; docs/domain.md):
-    # 07:30-11:30 and 13:30-17:30.
-    work_start_s: int = 7 * 3600 + 30 * 60
-    lunch_start_s: int = 11 * 3600 + 30 * 60
-    lunch_end_s: int = 13 * 3600 + 30 * 60
-    work_end_s: int = 17 * 3600 + 30 * 60
-    # Days off besides Vietnam's public holidays, runs on other days, and what a run
-    # that falls on a day off does (see days_off.py).
-    closed_dates: tuple[dt.date, ...] = ()
-    extra_dates: tuple[dt.date, ...] = ()
-    on_closed_day: str = "skip"
-    vehicles: int = 1
-    # Commune roads 25-35 km/h (docs/domain.md, estimate); straight lines x 1.3 for road detours.
-    speed_kmh: float = 30.0
-    detour_factor: float = 1.3
-    # Vehicle loudspeaker reaches about 300 m outdoors (docs/domain.md, estimate).
-    audible_radius_m: float = 300.0
-    # Setup at a stop 3-5 min (docs/domain.md, estimate).
-    setup_s: int = 4 * 60
-    # VOV news reading speed: 233 syllables per minute (docs/domain.md).
-    reading_speed_spm: float = 233.0
-    min_visits: int = 1
-    # A stop is heard at most once a week unless the planner lowers this.
-    min_days_between_visits: int = 7
-    seed: int = 0
-    timezone: str = "Asia/Ho_Chi_Minh"
-    # Search effort is counted in solutions, not seconds, so a plan is reproducible;
-    # the time cap only guards against a runaway search on a huge district.
-    search_effort: int = 1200
-    time_cap_s: float = 120.0
-    # The routing engine under the periodic solver: PyVRP (0.28 % from the best-known
-    # Solomon costs at 5 s, README) or OR-Tools (3.6 %); see `optimize/vrp.py`.
-    engine: str = "pyvrp"
-    # The language of everything a person reads (outputs and terminal); --lang overrides.
-    lang: str = "vi"
-    villages: Path | None = None
-    communes: Path | None = None  # None: no polygons, the villages' commune names are the communes
-    programme: Path | None = None
-    # A district folder's name (`init`): its settings file names all its own data and
-    # never takes Đắk Song's villages, communes or depot.
-    district: str | None = None
-    stops: Path | None = None  # an edited stop list; None: stops made from the villages
-    # An OpenStreetMap extract (or its prepared cache): drive on real roads instead of
-    # straight lines. Stops farther than `max_snap_m` from any road are warned about.
-    roads: Path | None = None
-    road_speeds_kmh: tuple[tuple[str, float], ...] = ROAD_SPEEDS_KMH
-    max_snap_m: float = 1000.0
-
-    @property
-    def speed_mps(self) -> float:
-        return self.speed_kmh * 1000.0 / 3600.0
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def road_speeds(self) -> dict[str, float]:
-        """km/h by highway class."""
-        return dict(self.road_speeds_kmh)
-
-    def start_date(self, today: dt.date | None = None) -> dt.date:
-        """The first day of the horizon: the setting, or the Monday after today."""
-        if self.start is not None:
-            return self.start
-        today = today or dt.date.today()
-        return today + dt.timedelta(days=7 - today.weekday())
-
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with some fields changed, validated like a loaded file."""
-        new = dataclasses.replace(self, **changes)
-        problems = ProblemCollector("settings")
-        _check(new, problems)
-        problems.raise_if_any()
-        return new
-
-    def to_json(self) -> dict[str, Any]:
-        """The settings as plain JSON values (for plan.json)."""
-        return {
-            "start": self.start.isoformat() if self.start else None,
-            "weeks": self.weeks,
-            "weekdays": [WEEKDAYS[d] for d in self.weekdays],
-            "working_hours": [
-                f"{clock(self.work_start_s)}-{clock(self.lunch_start_s)}",
-                f"{clock(self.lunch_end_s)}-{clock(self.work_end_s)}",
-            ],
-            "closed_dates": [d.isoformat() for d in self.closed_dates],
-            "extra_dates": [d.isoformat() for d in self.extra_dates],
-            "on_closed_day": self.on_closed_day,
-            "vehicles": self.vehicles,
-            "speed_kmh": self.speed_kmh,
-            "detour_factor": self.detour_factor,
-            "audible_radius_m": self.audible_radius_m,
-            "setup_min": self.setup_s / 60,
-            "reading_speed_spm": self.reading_speed_spm,
-            "min_visits": self.min_visits,
-            "min_days_between_visits": self.min_days_between_visits,
-            "seed": self.seed,
-            "timezone": self.timezone,
-            "search_effort": self.search_effort,
-            "engine": self.engine,
-            **({"district": self.district} if self.district else {}),
-            **(
-                {
-                    "roads": self.roads.name,
-                    "road_speeds_kmh": self.road_speeds,
-                    "max_snap_m": self.max_snap_m,
-                }
-                if self.roads is not None
-                else {}
-            ),
-            "depot": {
-                "name": self.depot.name,
-                "lon": self.depot.position.lon,
-                "lat": self.depot.position.lat,
-                "estimated": self.depot.estimated,
-            },
-        }
-
-
-def clock(seconds: int) -> str:
-    """HH:MM for seconds after midnight."""
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
-def parse_clock(text: object) -> int | None:
-    """Seconds after midnight for 'HH:MM', or None when it is not such a time."""
-    if not isinstance(text, str):
-        return None
-    try:
-        t = dt.time.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return t.hour * 3600 + t.minute * 60 + t.second
-
-
-def parse_date(text: object) -> dt.date | None:
-    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
-        return text
-    if not isinstance(text, str):
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
-    except ValueError:
-        return None
-
-
-def parse_lonlat(text: object) -> LonLat | None:
-    """'LON,LAT' (or a two-number list) as a LonLat, None when malformed or out of range."""
-    parts: list[Any]
-    if isinstance(text, str):
-        parts = text.split(",")
-    elif isinstance(text, list | tuple):
-        parts = list(text)
-    else:
-        return None
-    if len(parts) != 2:
-        return None
-    try:
-        return LonLat(float(parts[0]), float(parts[1]))
-    except (TypeError, ValueError):
-        return None
+from outreach_planner.parse import (
+    WEEKDAYS,
+    clock,
+    parse_clock,
+    parse_date,
+    parse_date_list,
+    parse_lonlat,
+    parse_weekdays,
+)
+from outreach_planner.settings.record import ON_CLOSED_DAY, ROAD_SPEEDS_KMH, Depot, Settings
 
 
 @dataclass(frozen=True)
@@ -262,14 +70,34 @@ _NUMBERS = (
     _Number("setup_min", "setup_s", False, 0, 120, scale=60),
     _Number("max_snap_m", "max_snap_m", False, 1, 100_000),
 )
-
+_ROAD_SPEED = _Number("road_speeds_kmh", "road_speeds_kmh", False, 1, 130)
+_PATHS = ("villages", "communes", "programme", "roads", "stops")
 _KEYS = {
-    "start", "weeks", "weekdays", "working_hours", "vehicles", "speed_kmh", "detour_factor",
-    "audible_radius_m", "setup_min", "reading_speed_spm", "min_visits",
-    "min_days_between_visits", "seed", "timezone", "search_effort", "time_cap_s", "engine",
-    "villages", "communes", "programme", "stops", "depot", "lang", "district",
-    "roads", "road_speeds_kmh", "max_snap_m", "closed_dates", "extra_dates", "on_closed_day",
+    *(n.key for n in _NUMBERS), *_PATHS,
+    "start", "weekdays", "working_hours", "timezone", "engine", "depot", "road_speeds_kmh",
+    "lang", "closed_dates", "extra_dates", "on_closed_day", "district",
 }  # fmt: skip
+
+
+def resolve_settings(
+    settings_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    source: str = "command line",
+    folder: Path | None = None,
+) -> Settings:
+    """The built-in defaults, then a settings file (None: ./settings.toml when there), then
+    `overrides` (keys as in the file; paths in them relative to `folder`, by default the
+    working folder)."""
+    from outreach_planner.builtin import default_settings_path, local_settings
+
+    settings = load_settings(default_settings_path())
+    own = local_settings(settings_file)
+    if own is not None:
+        settings = load_settings(own, base=settings)
+    return settings_from_mapping(
+        dict(overrides or {}), source=source, folder=folder or Path.cwd(), base=settings
+    )
 
 
 def load_settings(path: Path, *, base: Settings | None = None) -> Settings:
@@ -282,28 +110,27 @@ def load_settings(path: Path, *, base: Settings | None = None) -> Settings:
     try:
         raw = tomllib.loads(read_input_bytes(path, limit=MB).decode("utf-8"))
     except FileNotFoundError:
-        raise InputError(_one(source, "", "", str(path), "an existing settings file")) from None
+        raise InputError(Problem(source, "", "", str(path), "an existing settings file")) from None
     except NotAnInputFile as exc:
-        raise InputError(_one(source, "", "", str(path), str(exc))) from None
+        raise InputError(Problem(source, "", "", str(path), str(exc))) from None
     except RecursionError:
-        raise InputError(_one(source, "", "", "nested too deeply", "valid TOML")) from None
+        raise InputError(Problem(source, "", "", "nested too deeply", "valid TOML")) from None
     except UnicodeDecodeError as exc:
-        raise InputError(_one(source, f"byte {exc.start}", "", "not UTF-8", "UTF-8 text")) from None
+        where = f"byte {exc.start}"
+        raise InputError(Problem(source, where, "", "not UTF-8", "UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(_one(source, "", "", str(exc), "valid TOML")) from None
+        raise InputError(Problem(source, "", "", str(exc), "valid TOML")) from None
     except OSError as exc:
-        raise InputError(_one(source, "", "", exc.strerror, "a readable file")) from None
+        raise InputError(Problem(source, "", "", exc.strerror, "a readable file")) from None
     return settings_from_mapping(raw, source=source, folder=path.parent, base=base)
 
 
-def _one(source: str, where: str, field: str, value: object, expected: str) -> list:
-    c = ProblemCollector(source)
-    c.add(where, field, value, expected)
-    return c.problems
-
-
 def settings_from_mapping(
-    raw: dict[str, Any], *, source: str, folder: Path | None = None, base: Settings | None = None
+    raw: Mapping[str, Any],
+    *,
+    source: str,
+    folder: Path | None = None,
+    base: Settings | None = None,
 ) -> Settings:
     """Settings from a parsed mapping (a TOML file's or the command line's)."""
     problems = ProblemCollector(source)
@@ -328,17 +155,13 @@ def settings_from_mapping(
             changes["start"] = date
     if "weekdays" in raw:
         days = parse_weekdays(raw["weekdays"])
-        if days is None:
-            problems.add(
-                "",
-                "weekdays",
-                raw["weekdays"],
-                f"a non-empty list of distinct days from {WEEKDAYS}",
-            )
+        if not days:
+            expected = f"a non-empty list of distinct days from {WEEKDAYS}"
+            problems.add("", "weekdays", raw["weekdays"], expected)
         else:
             changes["weekdays"] = days
     if "working_hours" in raw:
-        hours = _parse_working_hours(raw["working_hours"])
+        hours = _working_hours(raw["working_hours"])
         if hours is None:
             problems.add(
                 "", "working_hours", raw["working_hours"],
@@ -351,8 +174,11 @@ def settings_from_mapping(
         if key in raw:
             dates = parse_date_list(raw[key], ranges=key == "closed_dates")
             if dates is None:
-                example = '["2027-03-08", "2027-02-03..2027-02-12"]' if key == "closed_dates" \
+                example = (
+                    '["2027-03-08", "2027-02-03..2027-02-12"]'
+                    if key == "closed_dates"
                     else '["2027-03-06"]'
+                )
                 problems.add("", key, raw[key], f"a list of dates YYYY-MM-DD like {example}")
             else:
                 changes[key] = dates
@@ -378,7 +204,7 @@ def settings_from_mapping(
             changes["timezone"] = str(raw["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.add("", "timezone", raw["timezone"], "an IANA time zone like Asia/Ho_Chi_Minh")
-    for key in ("villages", "communes", "programme", "roads", "stops"):
+    for key in _PATHS:
         if key == "communes" and isinstance(raw.get(key), str) and raw[key].strip() == "none":
             changes[key] = None
         elif key in raw:
@@ -388,11 +214,11 @@ def settings_from_mapping(
                 p = Path(raw[key])
                 changes[key] = p if p.is_absolute() or folder is None else folder / p
     if "road_speeds_kmh" in raw:
-        speeds = _parse_road_speeds(raw["road_speeds_kmh"], base, problems)
+        speeds = _road_speeds(raw["road_speeds_kmh"], base, problems)
         if speeds is not None:
             changes["road_speeds_kmh"] = speeds
-    if "depot" in raw and not ("district" in raw and raw["depot"] == {}):
-        depot = _parse_depot(raw["depot"], problems)
+    if "depot" in raw:
+        depot = _depot(raw["depot"], problems)
         if depot is not None:
             changes["depot"] = depot
 
@@ -426,7 +252,7 @@ _DISTRICT_LINES = {
 
 
 def _district_base(
-    raw: dict[str, Any], base: Settings | None, problems: ProblemCollector
+    raw: Mapping[str, Any], base: Settings | None, problems: ProblemCollector
 ) -> Settings | None:
     """The base of a district file: the defaults without Đắk Song's data; each line the
     file lacks is a problem naming it."""
@@ -439,43 +265,14 @@ def _district_base(
                                roads=None)  # fmt: skip
 
 
-def parse_weekdays(value: object) -> tuple[int, ...] | None:
-    """Weekday numbers (0 = Monday) from names or 2+ letter prefixes; None when malformed."""
-    if isinstance(value, str):
-        value = [v for v in value.replace(";", ",").split(",") if v.strip()]
-    if not isinstance(value, list) or not value:
-        return None
-    days = []
-    for v in value:
-        name = str(v).strip().lower()
-        matches = [i for i, d in enumerate(WEEKDAYS) if d.startswith(name) and len(name) >= 2]
-        if len(matches) != 1 or matches[0] in days:
-            return None
-        days.append(matches[0])
-    return tuple(sorted(days))
+def check_settings(settings: Settings) -> None:
+    """Raise InputError with every rule a Settings breaks, however it was made."""
+    problems = ProblemCollector("settings")
+    _check(settings, problems)
+    problems.raise_if_any()
 
 
-def parse_date_list(value: object, *, ranges: bool = False) -> tuple[dt.date, ...] | None:
-    """Sorted distinct dates from a list of dates (and "FIRST..LAST" inclusive ranges)."""
-    if not isinstance(value, list):
-        return None
-    dates: set[dt.date] = set()
-    for item in value:
-        if ranges and isinstance(item, str) and ".." in item:
-            first, _, last = item.partition("..")
-            a, b = parse_date(first), parse_date(last)
-            if a is None or b is None or b < a or (b - a).days > 366:
-                return None
-            dates.update(a + dt.timedelta(days=d) for d in range((b - a).days + 1))
-        else:
-            day = parse_date(item)
-            if day is None:
-                return None
-            dates.add(day)
-    return tuple(sorted(dates))
-
-
-def _parse_working_hours(value: object) -> tuple[int, int, int, int] | None:
+def _working_hours(value: object) -> tuple[int, int, int, int] | None:
     if not isinstance(value, list) or len(value) != 2:
         return None
     times: list[int] = []
@@ -492,10 +289,7 @@ def _parse_working_hours(value: object) -> tuple[int, int, int, int] | None:
     return times[0], times[1], times[2], times[3]
 
 
-_ROAD_SPEED = _Number("road_speeds_kmh", "road_speeds_kmh", False, 1, 130)
-
-
-def _parse_road_speeds(
+def _road_speeds(
     value: object, base: Settings | None, problems: ProblemCollector
 ) -> tuple[tuple[str, float], ...] | None:
     """[road_speeds_kmh]: some classes' speeds; the others keep the base's (or default) speed."""
@@ -516,7 +310,7 @@ def _parse_road_speeds(
     return tuple(speeds.items()) if ok else None
 
 
-def _parse_depot(value: object, problems: ProblemCollector) -> Depot | None:
+def _depot(value: object, problems: ProblemCollector) -> Depot | None:
     if not isinstance(value, dict):
         problems.add("", "depot", value, "a table with name, lon and lat")
         return None
