@@ -217,7 +217,7 @@ def settings_from_mapping(
         speeds = _road_speeds(raw["road_speeds_kmh"], base, problems)
         if speeds is not None:
             changes["road_speeds_kmh"] = speeds
-    if "depot" in raw:
+    if "depot" in raw and not ("district" in raw and raw["depot"] == {}):
         depot = _depot(raw["depot"], problems)
         if depot is not None:
             changes["depot"] = depot
