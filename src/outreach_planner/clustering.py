@@ -17,7 +17,6 @@ import heapq
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from outreach_planner.domain import Stop, Village
 from outreach_planner.geo import LocalProjection, LonLat, geodesic_to_m
@@ -44,6 +43,8 @@ def _cover(villages: Sequence[Village], radius_m: float) -> list[Stop]:
     )
     proj = LocalProjection(centre)
     xy = np.array([proj.xy(v.position) for v in ordered])
+    from scipy.spatial import cKDTree  # slow to import: loaded when clustering runs
+
     tree = cKDTree(xy)
 
     candidates: list[LonLat] = [v.position for v in ordered]
