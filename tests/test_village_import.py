@@ -300,7 +300,7 @@ def test_places_from_an_extract_inside_the_right_commune(tmp_path: Path) -> None
     assert [p.osm_id for p in places] == ["node/1", "node/2", "way/20"]
     path = _write_csv(tmp_path / "list.csv", [
         HEADER, ["Nam Bình", "thôn 3", 10, 40], ["Đức An", "TDP 5", 10, 40],
-        ["Thuận Hà", "Thôn 3", 10, 40]])  # fmt: skip
+        ["Thuận Hà", "Thôn 3", 10, 40], ["Đắk Môl", "Thôn 3", 10, 40, 12.3601, 107.6901]])  # fmt: skip
     result = import_villages(path, ImportOptions(load_communes(COMMUNES), places))
     assert not result.problems
     got = {f["properties"]["id"]: f for f in result.features}
@@ -311,6 +311,10 @@ def test_places_from_an_extract_inside_the_right_commune(tmp_path: Path) -> None
     assert got["24717-tdp-5"]["properties"]["placement"] == "osm"  # the area, at a point inside
     # Thuận Hà has no Thôn 3 in the extract: Đắk Môl's and Nam Bình's are not taken.
     assert got["24722-thon-3"]["properties"]["placement"] == "commune"
+    # A village placed by the sheet names the extract's place of its name as a check.
+    dak_mol = got["24718-thon-3"]["properties"]
+    assert (dak_mol["placement"], dak_mol["placement_match"]) == ("sheet", "Thôn 3 (node/2)")
+    assert 10 < dak_mol["placement_distance_m"] < 20
 
 
 def test_geocoder_answers_come_from_the_cache(tmp_path: Path) -> None:

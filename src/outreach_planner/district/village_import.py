@@ -352,8 +352,10 @@ def _feature(
         "source_row": v.row,
     }
     if placed is None and options.places:
-        same = match_place(v.name, options.places, sibling_names=[v.name])
-        if same is not None and geodesic_m(position, same.position) < 50_000:
+        # The extract's place of the same name in the same commune: a check of the sheet.
+        polygon = where.polygon.geometry if where.polygon is not None else None
+        same = match_place(v.name, places_in(polygon, options.places), sibling_names=[v.name])
+        if same is not None:
             props["placement_match"] = f"{same.name} ({same.osm_id})"
             props["placement_distance_m"] = round(geodesic_m(position, same.position))
     estimated = [f for f in ESTIMATED_FIELDS if options.estimated and f != "location"]
