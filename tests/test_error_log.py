@@ -33,7 +33,7 @@ def test_the_log_is_private_and_never_written_through_a_link(
     _crash(monkeypatch)
     assert cli.main(["plan"]) == cli.EXIT_INTERNAL
     err = capsys.readouterr().err
-    assert err.startswith("internal error: RuntimeError: a bug") and str(log_folder()) in err
+    assert err.startswith("lỗi nội bộ: RuntimeError: a bug") and str(log_folder()) in err
     assert victim.read_text(encoding="utf-8") == "precious"
     log = log_folder() / "error.log"
     assert not log.is_symlink() and "RuntimeError: a bug" in log.read_text(encoding="utf-8")

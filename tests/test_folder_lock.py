@@ -35,7 +35,7 @@ def test_a_second_plan_waits_for_the_run_holding_the_folder(tmp_path: Path) -> N
         )  # fmt: skip
         assert second.stderr is not None
         waiting = second.stderr.readline()  # blocks until the planner has a plan to write
-        assert "waiting" in waiting and str(out) in waiting, waiting
+        assert "đang chờ" in waiting and str(out) in waiting, waiting  # Vietnamese by default
         time.sleep(1.0)
         assert second.poll() is None, "the second run did not wait"
         assert not (out / "plan.json").exists()

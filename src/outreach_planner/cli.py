@@ -175,16 +175,15 @@ def _plan(args: argparse.Namespace) -> int:
     district = load_district(settings, stops=args.stops)
     with progress_display(labels, enabled=not args.quiet) as progress:
         plan = plan_district(district, today=today, previous=previous, progress=progress)
-    written = write_outputs(plan, args.out, lang=settings.lang, on_wait=_say)
+    # The lock's own message names the other run's process; the terminal speaks the user's language.
+    waiting = labels.t("t_waiting", out=args.out)
+    written = write_outputs(plan, args.out, lang=settings.lang, on_wait=lambda _: _say(waiting))
     print_summary(plan, list(written), args.out, labels)
     if written.failed:
         log_path = _log("".join(f.details for f in written.failed))
         for failed in written.failed:
-            print(
-                f"warning: {args.out / failed.name} was not written ({failed.message}); "
-                f"the other outputs are the new plan (details in {log_path})",
-                file=sys.stderr,
-            )
+            why, file = failed.message, args.out / failed.name
+            print(labels.t("t_not_written", file=file, why=why, log=log_path), file=sys.stderr)
     if previous is not None:
         print(labels.t("t_changes_from", path=previous.source))
         for line in format_diff(plan_changes(previous, plan), labels):

@@ -27,6 +27,9 @@ TERMINAL: dict[str, dict[str, str]] = {
         "t_priority_off": "điểm đang tắt",
         "t_priority_pinned": "chỉ được ghé vào ngày đã ghim",
         "t_changes_from": "thay đổi so với {path} (--fresh để lập lại từ đầu):",
+        "t_not_written": "cảnh báo: không ghi được {file} ({why}); các tệp khác là kế hoạch mới "
+        "(chi tiết trong {log})",
+        "t_waiting": "một lần chạy outreach-planner khác đang ghi vào {out}; đang chờ nó xong",
         "phase_required": "xếp các lượt bắt buộc",
         "phase_fill": "thêm lượt vào thời gian trống",
         "phase_replan": "giữ kế hoạch trước",
@@ -90,6 +93,9 @@ TERMINAL: dict[str, dict[str, str]] = {
         "t_priority_off": "the stop is disabled",
         "t_priority_pinned": "visited only on its pinned days",
         "t_changes_from": "changes from {path} (--fresh to plan from scratch):",
+        "t_not_written": "warning: {file} was not written ({why}); the other outputs are the "
+        "new plan (details in {log})",
+        "t_waiting": "another outreach-planner run is writing to {out}; waiting for it to finish",
         "phase_required": "required visits",
         "phase_fill": "extra visits in spare time",
         "phase_replan": "keeping the previous plan",
