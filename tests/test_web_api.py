@@ -458,3 +458,17 @@ def test_a_village_an_import_could_not_place_is_dragged_where_it_is(tmp_path: Pa
     r = client.patch("/api/villages/A-2", json={"lon": "x"},
                      headers={**headers, "If-Match": version})  # fmt: skip
     assert r.status_code == 422
+
+
+def test_a_bug_is_one_line_and_its_details_go_to_the_error_log(work, monkeypatch, tmp_path) -> None:
+    folder, client, headers = work
+    monkeypatch.setattr("outreach_planner.error_log.log_folder", lambda: tmp_path / "logs")
+
+    def broken() -> dict:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(client.app.state.workspace, "stops_json", broken)
+    r = client.get("/api/stops")
+    assert r.status_code == 500
+    assert r.json()["error"].startswith("internal error: RuntimeError: a bug (details in ")
+    assert "Traceback" in (tmp_path / "logs" / "error.log").read_text(encoding="utf-8")

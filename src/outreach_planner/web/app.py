@@ -27,7 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from outreach_planner.errors import InputError
-from outreach_planner.web.jobs import JobRunner
+from outreach_planner.web.jobs import JobRunner, internal_error
 from outreach_planner.web.workspace import Busy, StaleVersion, Workspace, cells_from_json
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -118,6 +118,8 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
                 )
             except Busy as exc:
                 return error(423, f"a re-plan is running ({exc}); edit again when it ends")
+            except Exception as exc:  # a bug: one line for the page, details in the error log
+                return error(500, internal_error(exc))
 
         return run
 
@@ -352,5 +354,6 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.jobs = jobs
+    app.state.workspace = ws
     app.state.guard = guard
     return app

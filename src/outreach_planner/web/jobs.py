@@ -3,7 +3,6 @@ quickstarts' way): a request never blocks on the optimizer."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 import time
@@ -11,9 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from outreach_planner.errors import InfeasibleError, InputError, OutreachError
-
-log = logging.getLogger("outreach_planner")
+from outreach_planner.errors import InfeasibleError, InputError
 
 ProgressCallback = Callable[[str, int, int], None]
 # The work of a job: given a progress callback, return its result (JSON values).
@@ -84,8 +81,6 @@ class JobRunner:
             except Cancelled:
                 job.state = "cancelled"
             except Exception as exc:  # reported on the page; the server goes on
-                if not isinstance(exc, OutreachError):
-                    log.exception("re-plan %s failed", job.id)
                 job.error = _message(exc)
                 job.state = "failed"
             finally:
@@ -117,4 +112,19 @@ def _message(exc: Exception) -> str:
         return "\n".join(str(p) for p in exc.problems)
     if isinstance(exc, InfeasibleError):
         return f"no feasible plan: {exc}"
-    return f"internal error: {type(exc).__name__}: {exc}"
+    return internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line a bug gives, with where its details went (as the command line does)."""
+    import traceback
+
+    from outreach_planner import __version__
+    from outreach_planner.error_log import write_error_log
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        where = f"details in {write_error_log(text, version=__version__)}"
+    except OSError as err:
+        where = f"the error log could not be written: {err.strerror}"
+    return f"internal error: {type(exc).__name__}: {exc} ({where})"
