@@ -20,6 +20,7 @@ from outreach_planner.days_off import DayOff
 from outreach_planner.errors import InputError, ProblemCollector
 from outreach_planner.geo import LonLat
 from outreach_planner.io.geojson import read_json
+from outreach_planner.io.ids import id_problem
 from outreach_planner.labels import Labels
 from outreach_planner.parse import WEEKDAYS, clock, parse_date
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run
@@ -348,6 +349,9 @@ def parse_plan_json(data: object, *, source: str, hint: str = "") -> SavedPlan:
     for n, st in enumerate(raw_stops, start=1):
         if not isinstance(st, dict) or not isinstance(st.get("id"), str):
             problems.add(f"stop {n}", "id", st, "a stop object with an id")
+            continue
+        if (wrong := id_problem(st["id"])) is not None:  # it would reach the calendar's UIDs
+            problems.add(f"stop {n}", "id", st["id"], wrong)
             continue
         name = st["name"] if isinstance(st.get("name"), str) else None
         stops.append(SavedStop(st["id"], bool(st.get("enabled", True)), name, _stop_record(st)))
