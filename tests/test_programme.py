@@ -226,3 +226,40 @@ def test_missing_programme_file(tmp_path: Path) -> None:
         load_programme(tmp_path / "nope.toml", reading_speed_spm=SPM)
     [problem] = exc.value.problems
     assert "existing programme file" in problem.expected
+
+
+@pytest.mark.parametrize(
+    ("toml", "value", "expected"),
+    [
+        (ITEM + 'text = "missing.txt"\n', "{dir}/missing.txt", "an existing text file"),
+        (ITEM + 'audio = "missing.wav"\n', "{dir}/missing.wav", "an existing audio file"),
+        (ITEM + 'audio = "fake.wav"\n', "{dir}/fake.wav", "an audio file with a length"),
+        (ITEM + 'text = "blank.txt"\n', "{dir}/blank.txt", "a text with words to read"),
+        (ITEM + 'text = ""\n', "", "a file path"),
+        (ITEM + "minutes = 0\n", 0, "a number of minutes above 0"),
+        (ITEM + "minutes = 601\n", 601, "a number of minutes above 0 and at most 600"),
+        (ITEM + 'minutes = "5"\n', "5", "a number of minutes"),
+        (ITEM + 'minutes = 2\nlanguage = "fr"\n', "fr", "one of"),
+        (ITEM + 'minutes = 2\ntext = "news.txt"\n', ["minutes", "text"], "exactly one"),
+        ("[[items]]\nminutes = 2\n", None, "a title"),
+        ('title = "T"\nitems = []\n', [], "at least one [[items]]"),
+        ("title = 5\n" + ITEM + "minutes = 2\n", 5, "a text title"),
+    ],
+)  # fmt: skip
+def test_bad_programme_shows_the_files_value_and_what_was_expected(
+    write_programme: Callable[[str], Path], toml: str, value: object, expected: str
+) -> None:
+    """The one line a user reads: the value the file holds, then what would be right."""
+    path = write_programme(toml)
+    with pytest.raises(InputError) as exc:
+        load_programme(path, reading_speed_spm=SPM)
+    [problem] = exc.value.problems
+    if isinstance(value, str):
+        value = value.format(dir=path.parent)
+    assert problem.value == value
+    assert problem.expected.startswith(expected)
+    line = str(problem)
+    assert "\n" not in line and line.startswith(str(path))
+    assert f"field '{problem.field}'" in line and expected in line
+    if value not in (None, ""):
+        assert str(value) in line

@@ -169,3 +169,67 @@ def test_a_leg_is_the_geodesic_times_the_detour_at_the_set_speed(tiny_kit: Path)
             assert leg["travel_s"] == math.ceil(metres * 1.3 / (30 / 3.6) / 60) * 60
             here, legs = there, legs + 1
     assert legs >= 9
+
+
+# --------------------------------------------------------------------------- plan.json fields
+
+
+def test_plan_json_fields_say_what_the_inputs_and_the_visits_say(tiny_kit: Path) -> None:
+    """docs/plan-json.md, field by field, against the tiny input files and the visits."""
+    plan = _plan(tiny_kit)
+    tiny = Path(__file__).parent / "data" / "tiny"
+    villages = {
+        f["properties"]["id"]: f["properties"]
+        for f in json.loads((tiny / "villages.geojson").read_text(encoding="utf-8"))["features"]
+    }
+    assert (plan["format"], plan["version"]) == ("outreach-planner/plan", 1)
+    assert plan["programme"] == "Tiny test programme"
+    assert plan["travel_model"] == "straight-line" and "roads" not in plan
+    assert (plan["start"], plan["weeks"]) == ("2026-12-07", 2)
+    assert plan["settings"]["start"] == "2026-12-07"
+
+    visits = [v for r in plan["runs"] for v in r["visits"]]
+    for st in plan["stops"]:
+        own = [villages[v] for v in st["villages"]]
+        assert st["village_names"] == [v["name"] for v in own]
+        assert st["population"] == sum(v["population"] for v in own)
+        assert st["households"] == sum(v["households"] for v in own)
+        assert st["communes"] == list(dict.fromkeys(v["commune"] for v in own))
+        langs = {lang for v in own for lang in v["languages"]}
+        assert st["languages"][0] == "vi" and set(st["languages"]) == langs
+        assert st["dwell_s"] == st["programme_s"] + 4 * 60  # setup, no extra minutes
+        assert st["visits"] == sum(v["stop_id"] == st["id"] for v in visits)
+        assert (st["enabled"], st["priority"], st["min_visits"]) == (True, 1.0, 1)
+        assert st["estimated"] is False and st["needs_placement"] is False
+    stops = {st["id"]: st for st in plan["stops"]}
+
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for run in plan["runs"]:
+        date = dt.date.fromisoformat(run["date"])
+        assert (run["id"], run["weekday"], run["vehicle"]) == (
+            run["date"], weekdays[date.weekday()], 1)  # fmt: skip
+        legs = [v["leg"] for v in run["visits"]] + [run["leg_back"]]
+        assert run["distance_m"] == sum(leg["distance_m"] for leg in legs)
+        assert run["driving_s"] == sum(leg["travel_s"] for leg in legs)
+        assert run["people"] == sum(stops[v["stop_id"]]["population"] for v in run["visits"])
+        assert run["broadcasting_s"] == sum(v["programme_s"] for v in run["visits"])
+        assert run["lunch"] is None  # every tiny run is home before 11:30
+        assert dt.datetime.fromisoformat(run["return"]).time() < dt.time(11, 30)
+        for n, v in enumerate(run["visits"], start=1):
+            st = stops[v["stop_id"]]
+            assert (v["seq"], v["stop_name"], v["population"]) == (n, st["name"],
+                                                                   st["population"])  # fmt: skip
+            assert v["programme_s"] == st["programme_s"]  # no dated items in the tiny programme
+            assert "path" not in v["leg"]
+
+    summary = plan["summary"]
+    assert summary["runs"] == len(plan["runs"]) == 4
+    assert summary["visits"] == len(visits)
+    assert summary["stops"] == len(plan["stops"]) == 5
+    assert summary["stops_visited"] == len({v["stop_id"] for v in visits})
+    assert summary["people_reached"] == sum(r["people"] for r in plan["runs"])
+    assert summary["distinct_people_reached"] == sum(
+        st["population"] for st in plan["stops"] if st["visits"]) == 5000  # fmt: skip
+    assert summary["distance_km"] == round(sum(r["distance_m"] for r in plan["runs"]) / 1000, 1)
+    assert summary["driving_h"] == round(sum(r["driving_s"] for r in plan["runs"]) / 3600, 2)
+    assert summary["unassigned"] == len(plan["unassigned"]) == 0
