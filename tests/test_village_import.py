@@ -300,7 +300,9 @@ def test_places_from_an_extract_inside_the_right_commune(tmp_path: Path) -> None
     assert [p.osm_id for p in places] == ["node/1", "node/2", "way/20"]
     path = _write_csv(tmp_path / "list.csv", [
         HEADER, ["Nam Bình", "thôn 3", 10, 40], ["Đức An", "TDP 5", 10, 40],
-        ["Thuận Hà", "Thôn 3", 10, 40], ["Đắk Môl", "Thôn 3", 10, 40, 12.3601, 107.6901]])  # fmt: skip
+        ["Thuận Hà", "Thôn 3", 10, 40],
+        ["Đắk Môl", "Thôn 3", 10, 40, 12.3601, 107.6901],
+    ])  # fmt: skip
     result = import_villages(path, ImportOptions(load_communes(COMMUNES), places))
     assert not result.problems
     got = {f["properties"]["id"]: f for f in result.features}
@@ -363,19 +365,20 @@ def test_unplaced_villages_are_never_one_stop(tmp_path: Path) -> None:
     assert any(len(s.villages) == 2 for s in stops)  # placed neighbours still share a stop
 
 
-def test_plan_warns_about_unplaced_villages(
-    tmp_path: Path, tiny_settings: Any, caplog: pytest.LogCaptureFixture
+def test_plan_names_unplaced_villages(
+    tmp_path: Path, tiny_settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from outreach_planner.planner import load_inputs
-
     data = json.loads(Path(tiny_settings.villages).read_text(encoding="utf-8"))
     data["features"][0]["properties"]["placement"] = "commune"
     path = tmp_path / "villages.geojson"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with caplog.at_level("WARNING", logger="outreach_planner"):
-        load_inputs(tiny_settings.replace(villages=path))
-    name = data["features"][0]["properties"]["name"]
-    assert any("1 villages" in r.message and name in r.message for r in caplog.records)
+    tiny = Path(tiny_settings.villages).parent
+    code = main(["plan", "--settings", str(tiny / "settings.toml"), "--villages", str(path),
+                 "--out", str(tmp_path / "maps"), "--quiet"])  # fmt: skip
+    assert code == 0
+    props = data["features"][0]["properties"]
+    out = capsys.readouterr().out
+    assert "1 thôn chưa có vị trí" in out and f"{props['name']} ({props['commune']})" in out
 
 
 def test_written_workbook_round_trip(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from outreach_planner.capacity import Capacity
 from outreach_planner.days_off import MovedDate, SkippedDate
-from outreach_planner.domain import Commune, Stop
+from outreach_planner.domain import Commune, Stop, Village
 from outreach_planner.geo import LonLat
 from outreach_planner.settings import Settings
 
@@ -127,6 +127,11 @@ class Plan:
             parts.append("depot")
         return tuple(parts)
 
+    def needs_placement(self) -> tuple[Village, ...]:
+        """The villages still at their commune's centre (`villages import` found no
+        position), which someone must move to where they are."""
+        return tuple(v for s in self.stops for v in s.villages if v.needs_placement)
+
     def visits_of(self, stop_id: str) -> int:
         return sum(1 for run in self.runs for v in run.visits if v.stop.id == stop_id)
 
@@ -146,8 +151,14 @@ class Plan:
                 row[2] += v.population
                 row[3] += v.population if reached else 0
         return [
-            {"commune": name, "commune_2025": later[name], "villages": n, "villages_visited": k,
-             "people": people, "people_reached": reached}  # fmt: skip
+            {
+                "commune": name,
+                "commune_2025": later[name],
+                "villages": n,
+                "villages_visited": k,
+                "people": people,
+                "people_reached": reached,
+            }  # fmt: skip
             for name, (n, k, people, reached) in sorted(counts.items())
         ]
 

@@ -72,13 +72,7 @@ def load_inputs(settings: Settings) -> Inputs:
         )  # fmt: skip
     communes = load_communes(settings.communes) if settings.communes is not None else []
     villages = load_villages(settings.villages, communes=communes or None)
-    unplaced = [v for v in villages if v.needs_placement]
-    if unplaced:
-        names = "; ".join(f"{v.name} ({v.commune})" for v in unplaced[:20])
-        log.warning(
-            "%d villages stand at their commune's centre until someone places them: %s%s",
-            len(unplaced), names, "; …" if len(unplaced) > 20 else "",
-        )  # fmt: skip
+    # Villages still at their commune's centre: the summary names them (Plan.needs_placement).
     programme = load_programme(settings.programme, reading_speed_spm=settings.reading_speed_spm)
     if settings.stops is not None:
         # The planner's edited list replaces the clustering; ids stay what they wrote.

@@ -115,6 +115,11 @@ def print_summary(plan: Plan, written: list[Path], out: Path, labels: Labels | N
     notice = lb.estimated(plan.estimated)
     if notice:
         console.print(lb.t("t_estimated", what=notice), markup=False, soft_wrap=True)
+    unplaced = plan.needs_placement()
+    if unplaced:
+        names = "; ".join(f"{v.name} ({v.commune})" for v in unplaced)
+        console.print(lb.t("t_needs_placement", n=len(unplaced), names=names),
+                      markup=False, soft_wrap=True)  # fmt: skip
     for line in priority_lines(plan, lb):
         console.print(line, markup=False, soft_wrap=True)
     for u in plan.unassigned:

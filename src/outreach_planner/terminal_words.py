@@ -20,6 +20,8 @@ TERMINAL: dict[str, dict[str, str]] = {
         "t_unassigned_line": "  chưa xếp được {id} ({name}): {reason}",
         "t_wrote": "đã ghi {n} tệp vào {out}/ (mở {index})",
         "t_estimated": "Lưu ý: {what}",
+        "t_needs_placement": "Lưu ý: {n} thôn chưa có vị trí, đang đặt tạm ở trung tâm xã "
+        "(cần đặt lại): {names}",
         "t_priority_line": "  ưu tiên {priority} · {id} ({name}): {visits} lượt ghé; {why}",
         "t_priority_gap": "tối đa số lượt mà khoảng cách {gap} ngày giữa hai lượt cho phép",
         "t_priority_time": "còn tối đa {most} lượt theo khoảng cách {gap} ngày; "
@@ -86,6 +88,8 @@ TERMINAL: dict[str, dict[str, str]] = {
         "t_unassigned_line": "  unassigned {id} ({name}): {reason}",
         "t_wrote": "wrote {n} files to {out}/ (open {index})",
         "t_estimated": "Note: {what}",
+        "t_needs_placement": "Note: {n} villages have no position yet and stand at their "
+        "commune's centre (to be moved): {names}",
         "t_priority_line": "  priority {priority} · {id} ({name}): {visits} visits; {why}",
         "t_priority_gap": "the most the minimum gap of {gap} days between visits allows",
         "t_priority_time": "at most {most} with {gap} days between visits; the runs' time "
