@@ -164,6 +164,10 @@ def test_writes_need_the_token_and_the_own_origin(work) -> None:
     assert r.status_code == 403
     assert client.post("/api/plan", json={"fresh": False}).status_code == 403
     assert not (folder / "stops.csv").exists()
+    # A refused first edit does not leave the stop list it would have started.
+    r = client.patch("/api/stops/S-A-3", json={"priority": "x"},
+                     headers={**headers, "If-Match": version, "Origin": BASE})  # fmt: skip
+    assert r.status_code == 422 and not (folder / "stops.csv").exists()
     r = client.patch(
         "/api/stops/S-A-3",
         json={"enabled": False},

@@ -126,10 +126,16 @@ class Workspace:
                 raise Busy(self.busy_reason)
             if version != self.version():
                 raise StaleVersion(self.version())
-            if not self.stops_path.is_file():
+            created = not self.stops_path.is_file()
+            if created:
                 # The first edit writes the list `plan` was using: the villages' stops.
                 init_stops(self.settings, self.stops_path)
-            result = change(self.stop_list)
+            try:
+                result = change(self.stop_list)
+            except BaseException:
+                if created:  # a refused first edit leaves the folder as it was
+                    self.stops_path.unlink(missing_ok=True)
+                raise
             return result, self.version()
 
     def move_village(self, version: str, village_id: str, lon: float, lat: float) -> dict[str, Any]:
