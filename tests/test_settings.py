@@ -137,7 +137,7 @@ def test_settings_from_mapping_without_folder_keeps_paths_as_given() -> None:
             ["07:00-25:00", "13:30-17:00"],
         ),  # no such hour
         ({"start": "2026-13-01"}, "start", "2026-13-01"),  # month 13
-        ({"start": "7/12/2026"}, "start", "7/12/2026"),  # not ISO format
+        ({"start": "12/31/2026"}, "start", "12/31/2026"),  # month/day: never guessed
         ({"timezone": "Mars/Olympus"}, "timezone", "Mars/Olympus"),  # unknown time zone
         ({"timezone": ""}, "timezone", ""),  # empty time zone
         ({"vehicles": 0}, "vehicles", 0),  # no vehicle

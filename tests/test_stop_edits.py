@@ -325,7 +325,7 @@ REFUSED = {
     "pin-monday-no-runs": (("pin", "S-A-3", "--weekday", "monday"), "monday"),
     "pin-unknown-weekday": (("pin", "S-A-3", "--weekday", "funday"), "funday"),
     "pin-wednesday-date": (("pin", "S-A-3", "--date", "2026-12-09"), "wednesday"),
-    "pin-bad-date": (("pin", "S-A-3", "--date", "09/12/2026"), "09/12/2026"),
+    "pin-bad-date": (("pin", "S-A-3", "--date", "12/31/2026"), "12/31/2026"),  # never M/D
     "pin-nothing": (("pin", "S-A-3"), "--weekday"),
     "merge-far-stops": (("merge", "S-A-1", "S-B-2"), "audible radius"),
     "merge-with-itself": (("merge", "S-A-3", "S-A-3"), "S-A-3"),
@@ -416,14 +416,14 @@ def test_hand_edits_are_validated_on_the_next_plan(stops_csv, tmp_path, monkeypa
     assert "plan.json" in before
 
     _hand_edit(stops_csv, "S-A-3", "priority", "lots")
-    _hand_edit(stops_csv, "S-B-1", "pin_dates", "11/12/2026")
+    _hand_edit(stops_csv, "S-B-1", "pin_dates", "12/31/2026")  # month/day: never guessed
     capsys.readouterr()
     assert _plan(stops_csv, maps) == 2
     out, err = capsys.readouterr()
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), lines
     assert any("(id S-A-3)" in x and "'priority'" in x and "'lots'" in x for x in lines)
-    assert any("(id S-B-1)" in x and "'pin_dates'" in x and "'11/12/2026'" in x for x in lines)
+    assert any("(id S-B-1)" in x and "'pin_dates'" in x and "'12/31/2026'" in x for x in lines)
     assert _snapshot(maps) == before
 
     # A good hand edit is taken: the disabled stop gets no visit.

@@ -176,7 +176,7 @@ BAD_ROWS = [
     (_ok("S7", villages="B-2", min_visits="1.5"), 8, "min_visits", "1.5"),
     (_ok("S8", people_override="10", priority="0"), 9, "priority", "0"),
     (_ok("S9", people_override="10", pin_weekdays="funday"), 10, "pin_weekdays", "funday"),
-    (_ok("S10", people_override="10", pin_dates="07/12/2026"), 11, "pin_dates", "07/12/2026"),
+    (_ok("S10", people_override="10", pin_dates="12/31/2026"), 11, "pin_dates", "12/31/2026"),
     (_ok("S11", people_override="10", earliest="25:00"), 12, "earliest", "25:00"),
     (_ok("S12", people_override="10", earliest="10:00", latest="09:30"), 13, "latest", "09:30"),
     (_ok("S13", people_override="10", extra_dwell_min="-3"), 14, "extra_dwell_min", "-3"),

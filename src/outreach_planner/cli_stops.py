@@ -55,8 +55,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(enabled=enabled)
     p = command("pin", "visit a stop only on a weekday or on dates", _pin)
     p.add_argument("id")
-    p.add_argument("--weekday", action="append", default=[], help="e.g. tuesday (repeatable)")
-    p.add_argument("--date", action="append", default=[], help="YYYY-MM-DD (repeatable)")
+    p.add_argument(
+        "--weekday", action="append", default=[], help='friday, "thứ sáu" or T6 (repeatable)'
+    )
+    p.add_argument(
+        "--date", action="append", default=[], help="DD/MM/YYYY or YYYY-MM-DD (repeatable)"
+    )
     p = command("set", "set one field of a stop", _set)
     p.add_argument("id")
     p.add_argument("field")
@@ -169,6 +173,9 @@ def _set_enabled(args: argparse.Namespace) -> int:
     return 0
 
 
+_A_DATE = "a date DD/MM/YYYY (day first) or YYYY-MM-DD"
+
+
 def _pin(args: argparse.Namespace) -> int:
     from outreach_planner.stop_edits import pin_stop
 
@@ -177,13 +184,14 @@ def _pin(args: argparse.Namespace) -> int:
         parsed = parse_weekdays(list(args.weekday))
         if parsed is None:
             raise InputError(Problem("command line", "", "--weekday", args.weekday,
-                                     f"weekday names from {', '.join(WEEKDAYS)}"))  # fmt: skip
+                                     f"weekdays from {', '.join(WEEKDAYS)} or thứ hai..chủ "
+                                     "nhật (T2..T7, CN)"))  # fmt: skip
         weekdays = parsed
     dates = []
     for text in args.date:
         d = parse_date(text)
         if d is None:
-            raise InputError(Problem("command line", "", "--date", text, "a date YYYY-MM-DD"))
+            raise InputError(Problem("command line", "", "--date", text, _A_DATE))
         dates.append(d)
     lb = _labels(args)
     stop = pin_stop(_list_of(args), args.id, weekdays=weekdays, dates=dates)
@@ -203,7 +211,7 @@ def _set(args: argparse.Namespace) -> int:
 def _run_of(args: argparse.Namespace) -> tuple[Any, Any]:
     date = None if args.date is None else parse_date(args.date)
     if args.date is not None and date is None:
-        raise InputError(Problem("command line", "", "--date", args.date, "a date YYYY-MM-DD"))
+        raise InputError(Problem("command line", "", "--date", args.date, _A_DATE))
     vehicle = None
     if args.vehicle is not None:
         if not args.vehicle.isdigit() or int(args.vehicle) < 1:

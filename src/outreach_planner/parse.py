@@ -8,6 +8,8 @@ field. The formatters beside them write what the parsers read back.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from outreach_planner.geo import LonLat
@@ -16,16 +18,29 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
+# The habits of a Vietnamese spreadsheet: 08/12/2026 is always day/month (never the
+# American month/day), 8:00 has one hour digit, 8h30 is how a time is written by hand.
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|\s*[hH]\s*(\d{2})?)")
+
+
 def parse_date(text: object) -> dt.date | None:
-    """A date from 'YYYY-MM-DD' (or a date a TOML file already parsed), else None."""
+    """A date from 'YYYY-MM-DD' or 'DD/MM/YYYY' (also D/M/YYYY, DD-MM-YYYY, DD.MM.YYYY:
+    day first, always), or a date a TOML file already parsed; else None."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
     if not isinstance(text, str):
         return None
+    text = text.strip()
     try:
-        return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+        if len(text) == 10 and text[4] == "-":
+            return dt.date.fromisoformat(text)
+        match = _DMY.fullmatch(text)
+        if match:
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
         return None
+    return None
 
 
 def parse_date_list(value: object, *, ranges: bool = False) -> tuple[dt.date, ...] | None:
@@ -49,14 +64,18 @@ def parse_date_list(value: object, *, ranges: bool = False) -> tuple[dt.date, ..
 
 
 def parse_clock(text: object) -> int | None:
-    """Seconds after midnight for 'HH:MM', or None when it is not such a time."""
+    """Seconds after midnight for 'HH:MM' (also 8:00, 08:00:00, 8h30, 8h), else None."""
     if not isinstance(text, str):
         return None
-    try:
-        t = dt.time.fromisoformat(text.strip())
-    except ValueError:
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
         return None
-    return t.hour * 3600 + t.minute * 60 + t.second
+    hour = int(match[1])
+    minute = int(match[2] or match[4] or 0)
+    second = int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour * 3600 + minute * 60 + second
 
 
 def clock(seconds: int) -> str:
@@ -64,9 +83,35 @@ def clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+# Vietnamese weekdays are numbered from Monday = thứ hai (2) to Saturday = thứ bảy (7);
+# Sunday is chủ nhật (CN). Written in words, digits or short (T6), with or without accents.
+_VI_NUMBER_WORDS = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
+_VI_DAY = re.compile(r"(?:thu|t)\s*([2-7]|hai|ba|tu|nam|sau|bay)")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'Thứ Sáu' -> 'thu sau', 'Chủ nhật' -> 'chu nhat'."""
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+def _vietnamese_weekday(name: str) -> int | None:
+    if name in ("cn", "chu nhat", "chunhat"):
+        return 6
+    match = _VI_DAY.fullmatch(name)
+    if match is None:
+        return None
+    number = int(match[1]) if match[1].isdigit() else _VI_NUMBER_WORDS[match[1]]
+    return number - 2
+
+
 def parse_weekday(text: object) -> int | None:
-    """0 (Monday) to 6 from an English day name or a prefix of 2+ letters naming one day."""
-    name = str(text).strip().lower()
+    """0 (Monday) to 6 from an English day name or a prefix of 2+ letters naming one day,
+    or a Vietnamese one: 'thứ sáu', 'Thứ 6', 'thu 6', 'T6', 'chủ nhật', 'CN'."""
+    name = _fold(str(text))
+    vietnamese = _vietnamese_weekday(name)
+    if vietnamese is not None:
+        return vietnamese
     matches = [i for i, d in enumerate(WEEKDAYS) if d.startswith(name) and len(name) >= 2]
     return matches[0] if len(matches) == 1 else None
 

@@ -289,7 +289,7 @@ def pin_stop(
 ) -> Stop:
     """Pin a stop to weekdays or dates (replacing earlier pins); impossible pins are refused."""
     if not weekdays and not dates:
-        raise _refuse("pin", "", "--weekday NAME or --date YYYY-MM-DD")
+        raise _refuse("pin", "", "--weekday NAME or --date DD/MM/YYYY")
     check_pins(stops_list.settings, weekdays, dates)
     return _update(
         stops_list,

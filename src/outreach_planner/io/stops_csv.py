@@ -294,25 +294,23 @@ def parse_row(
         add("priority", "a number above 0 and at most 100 (1 = normal, 2 = counts double)")
     weekdays = parse_weekdays(row.get("pin_weekdays", ""))
     if weekdays is None:
-        add("pin_weekdays", "distinct weekday names separated by ';', e.g. tuesday;friday")
+        add("pin_weekdays", "distinct weekdays separated by ';', e.g. tuesday;friday or T3;T6")
     dates = _dates(row.get("pin_dates", ""))
     if dates is None:
-        add("pin_dates", "dates YYYY-MM-DD separated by ';'")
+        add("pin_dates", "dates DD/MM/YYYY or YYYY-MM-DD separated by ';'")
     earliest = _clock(row.get("earliest", ""))
     latest = _clock(row.get("latest", ""))
     if isinstance(earliest, _Bad):
-        add("earliest", "a time HH:MM, or empty")
+        add("earliest", "a time HH:MM (8:00, 08:00, 8h30), or empty")
     if isinstance(latest, _Bad):
-        add("latest", "a time HH:MM, or empty")
+        add("latest", "a time HH:MM (8:00, 08:00, 8h30), or empty")
     if isinstance(earliest, int) and isinstance(latest, int) and earliest >= latest:
         add("latest", f"a time after earliest ({row.get('earliest')})")
     extra = _number(row.get("extra_dwell_min", "")) or 0.0
     if isinstance(extra, _Bad) or not 0 <= extra <= 600:
         add("extra_dwell_min", "minutes from 0 to 600, or empty")
     people = _whole(row.get("people_override", ""))
-    if isinstance(people, _Bad) or (
-        isinstance(people, int) and not 0 <= people <= MAX_STOP_PEOPLE
-    ):
+    if isinstance(people, _Bad) or (isinstance(people, int) and not 0 <= people <= MAX_STOP_PEOPLE):
         add("people_override", f"a whole number of people up to {MAX_STOP_PEOPLE:,}, or empty")
     locked = parse_locks(row.get("locked", ""))
     if locked is None:
@@ -392,8 +390,9 @@ def parse_locks(text: str) -> tuple[tuple[dt.date, int], ...] | None:
     """'2026-12-08;2026-12-11/2' as ((date, vehicle), ...); vehicle 1 when not given."""
     out = []
     for part in [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]:
-        day, _, vehicle = part.partition("/")
-        d = parse_date(day.strip())
+        whole = parse_date(part)  # 08/12/2026 is a date, not date 08 of vehicle 12/2026
+        day, _, vehicle = ("", "", "") if whole else part.rpartition("/")
+        d = whole or parse_date(day.strip())
         if d is None or (vehicle and not vehicle.strip().isdigit()):
             return None
         v = int(vehicle) if vehicle else 1

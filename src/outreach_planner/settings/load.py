@@ -150,7 +150,7 @@ def settings_from_mapping(
     if "start" in raw:
         date = parse_date(raw["start"])
         if date is None:
-            problems.add("", "start", raw["start"], "a date YYYY-MM-DD")
+            problems.add("", "start", raw["start"], "a date YYYY-MM-DD or DD/MM/YYYY")
         else:
             changes["start"] = date
     if "weekdays" in raw:
