@@ -503,3 +503,16 @@ def test_heading_row_with_commune_totals_is_not_a_village(tmp_path: Path) -> Non
     assert not result.problems
     assert sum(f["properties"]["households"] for f in result.features) == 30
     assert [s.reason for s in result.skipped] == ["group"]
+
+
+def test_dashes_mean_no_coordinates_and_co_means_spoken(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "list.csv", [
+        ["Xã", "Tên thôn", "Số hộ", "Số khẩu", "Vĩ độ", "Kinh độ", "M'Nông"],
+        ["Nam Bình", "Thôn 1", 10, 40, "-", "-", "có"],
+        ["Nam Bình", "Thôn 2", 10, 40, "chưa có", None, "-"],
+    ])  # fmt: skip
+    result = import_villages(path, ImportOptions(load_communes(COMMUNES)))
+    assert not result.problems
+    props = [f["properties"] for f in result.features]
+    assert [p["placement"] for p in props] == ["commune", "commune"]
+    assert [p["languages"] for p in props] == [["vi", "mnong"], ["vi"]]

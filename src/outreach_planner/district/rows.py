@@ -23,7 +23,9 @@ from outreach_planner.geo import LonLat
 from outreach_planner.io.villages import figure_problems
 from outreach_planner.languages import language_codes
 
-_MARK = re.compile(r"^\s*[xX✓✔√•*+1]\s*$")
+_MARK = re.compile(r"^\s*(?:[xX✓✔√•*+1]|có|Có|CÓ)\s*$")
+# What offices write in a cell for "none" or "not known".
+_NOTHING = {"-", "–", "—", "--", "0", "không", "khong", "chưa có", "chua co", "n/a"}
 _HEADING = re.compile(r"^(?:[IVXLC]+|[A-Z])\.?$")  # "I", "II.", "A": a group's number
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d+|[A-Za-z])\s*[.)\-:]\s+")
 _SIGNATURE = ("nguoi lap", "ky ten", "ky ghi ro", "ghi ro ho ten", "thu truong", "chu tich",
@@ -197,7 +199,7 @@ def _languages(
     for col, code in layout.language_columns:
         raw = grid.cell(r, col.col)
         text = _text(raw)
-        if not text or text in ("0", "-", "không", "khong"):
+        if not text or (text.casefold() in _NOTHING and not _MARK.match(text)):
             continue
         if _MARK.match(text) or language_codes(text) == [code]:
             codes.append(code)
@@ -230,7 +232,7 @@ def _position(
         raw_lat, raw_lon = grid.cell(r, lat_col.col), grid.cell(r, lon_col.col)
         field = f"{_where(lat_col)}, {_where(lon_col)}"
         raw_value = [raw_lat, raw_lon]
-        if _text(raw_lat) == "" and _text(raw_lon) == "":
+        if _blank(raw_lat) and _blank(raw_lon):
             return None, False
         lat, lon = parse_degrees(raw_lat), parse_degrees(raw_lon)
         if lat is None or lon is None:
@@ -240,7 +242,7 @@ def _position(
     elif pair_col is not None:
         raw_value = grid.cell(r, pair_col.col)
         field = _where(pair_col)
-        if _text(raw_value) == "":
+        if _blank(raw_value):
             return None, False
         numbers = split_pair(raw_value) if isinstance(raw_value, str) else None
         if numbers is None:
@@ -256,3 +258,8 @@ def _position(
         return None, False
     # A pair cell is written latitude first: that order is not a swap.
     return position, swapped and pair_col is None
+
+
+def _blank(value: object) -> bool:
+    """An empty coordinate cell, or one saying there is none ("-", "chưa có")."""
+    return _text(value).casefold() in _NOTHING | {""}
