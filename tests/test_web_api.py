@@ -476,3 +476,21 @@ def test_a_bug_is_one_line_and_its_details_go_to_the_error_log(work, monkeypatch
     assert r.status_code == 500
     assert r.json()["error"].startswith("internal error: RuntimeError: a bug (details in ")
     assert "Traceback" in (tmp_path / "logs" / "error.log").read_text(encoding="utf-8")
+
+
+def test_timing_uses_the_programme_of_the_runs_date(tmp_path: Path) -> None:
+    """An item played only until 11 December lengthens the broadcast of earlier runs only."""
+    folder = _folder(tmp_path)
+    with (folder / "programme.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[items]]\ntitle = "Campaign"\nminutes = 10\nuntil = 2026-12-11\n')
+    client = _client(folder)
+    headers = {"X-CSRF-Token": client.get("/api/session").json()["csrf"]}
+
+    def broadcast_min(date: str) -> float:
+        r = client.post(f"/api/runs/{date}/timing", json={"order": ["S-B-1"]}, headers=headers)
+        v = r.json()["visits"][0]
+        h1, m1 = map(int, v["start"].split(":"))
+        h2, m2 = map(int, v["end"].split(":"))
+        return (h2 * 60 + m2) - (h1 * 60 + m1)
+
+    assert broadcast_min("2026-12-08") - broadcast_min("2026-12-15") == 10

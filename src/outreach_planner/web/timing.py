@@ -3,6 +3,7 @@ page, with what breaks; nothing is saved."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -37,6 +38,15 @@ def run_timing(
             ]
         )
     timed = [with_programme(stops[sid], ws.programme, ws.settings) for sid in order]
+    if ws.programme.dated:
+        # Items with from/until: the dwell of this run's date, as `plan` times it.
+        timed = [
+            dataclasses.replace(
+                s, programme_s=(p := ws.programme.programme_s(s.languages, date)),
+                dwell_s=ws.settings.setup_s + p + s.extra_dwell_s,
+            )
+            for s in timed
+        ]  # fmt: skip
     run_id = date.isoformat() + (f"-{vehicle}" if vehicle > 1 else "")
     runs: dict[str, tuple[dt.date, list[str]]] = {}
     for run in (ws.plan_json() or {}).get("runs", []):
