@@ -355,6 +355,11 @@ def test_a_shared_server_asks_for_the_access_code(tmp_path: Path) -> None:
     assert client.post("/api/login", json={"code": "000000"}).status_code == 401
     assert client.post("/api/login", json={"code": "123456"}).status_code == 200
     assert client.get("/api/session").status_code == 200
+    # Guessing: after 20 wrong codes even the right one is refused until a restart.
+    other = TestClient(client.app, base_url="http://192.168.1.6:8765")
+    for _ in range(19):
+        assert other.post("/api/login", json={"code": "000000"}).status_code == 401
+    assert other.post("/api/login", json={"code": "123456"}).status_code == 429
 
 
 def test_keep_locks_a_dragged_order_and_replans_around_it(planned) -> None:

@@ -32,6 +32,8 @@ from outreach_planner.web.workspace import Busy, StaleVersion, Workspace, cells_
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ACCESS_COOKIE = "outreach_access"
+# Wrong codes a shared server takes before it accepts none: guessing 6 digits stays hopeless.
+MAX_WRONG_CODES = 20
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -72,6 +74,7 @@ class Guard:
         self.csrf = secrets.token_urlsafe(24)
         self.access_code = access_code
         self.access_token = secrets.token_urlsafe(24)
+        self.wrong_codes = 0  # after MAX_WRONG_CODES, no code is accepted until a restart
 
     def refuse(self, request: Request) -> Response | None:
         path = request.url.path
@@ -156,7 +159,10 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
     async def login(request: Request) -> Response:
         data = await body(request)
         code = str(data.get("code", ""))
+        if guard.wrong_codes >= MAX_WRONG_CODES:
+            return error(429, "too many wrong access codes: restart serve for a new code")
         if guard.access_code is None or not hmac.compare_digest(code, guard.access_code):
+            guard.wrong_codes += 1
             return error(401, "wrong access code", access_required=True)
         response = JSONResponse({"ok": True})
         response.set_cookie(ACCESS_COOKIE, guard.access_token, httponly=True, samesite="strict")
