@@ -161,6 +161,19 @@ def test_names_fold_to_keys() -> None:
     assert bare_key("Bon Bu Sir") == "bu sir"
     assert commune_key("xã Nam Bình") == commune_key("NAM BÌNH") == commune_key("Nam Binh")
     assert commune_key("Xã Đăk N'Drung") == commune_key("Đắk NDrung") == "dak ndrung"
+
+
+def test_commune_spellings_match_the_communes_file(tmp_path: Path) -> None:
+    rows = [HEADER] + [
+        [spelling, f"Thôn {i}", 10, 40]
+        for i, spelling in enumerate(["Dak N Drung", "XÃ ĐĂK N'DRUNG", "Nam N'Jang", "TT. Đức An",
+                                      "thị trấn Đức An", "Truong Xuan"], start=1)
+    ]  # fmt: skip
+    result = import_villages(_write_csv(tmp_path / "l.csv", rows), ImportOptions(
+        load_communes(COMMUNES)))  # fmt: skip
+    assert not result.problems
+    assert [f["properties"]["commune"] for f in result.features] == [
+        "Đắk N'Drung", "Đắk N'Drung", "Nâm N'Jang", "Đức An", "Đức An", "Trường Xuân"]  # fmt: skip
     assert [roman_to_int(w) for w in ("iv", "xiv", "mix", "")] == [4, 14, None, None]
 
 

@@ -92,7 +92,12 @@ class _Communes:
                     self._by_key[commune_key(name)].append(c)
 
     def find(self, text: str) -> Commune | None:
-        found = self._by_key.get(commune_key(text), [])
+        key = commune_key(text)
+        found = self._by_key.get(key, [])
+        if not found:  # "Dak N Drung" for "Đắk N'Drung": the same letters, spaced otherwise
+            squeezed = key.replace(" ", "")
+            found = [c for k, cs in self._by_key.items() if k.replace(" ", "") == squeezed
+                     for c in cs]  # fmt: skip
         if len(found) > 1:  # "Đắk Hòa" and "Đắk Hoà"... told apart by their diacritics
             exact = [c for c in found if text.casefold().endswith(c.name.casefold())]
             found = exact
