@@ -529,3 +529,23 @@ def test_dashes_mean_no_coordinates_and_co_means_spoken(tmp_path: Path) -> None:
     props = [f["properties"] for f in result.features]
     assert [p["placement"] for p in props] == ["commune", "commune"]
     assert [p["languages"] for p in props] == [["vi", "mnong"], ["vi"]]
+
+
+def test_csv_saved_by_vietnamese_excel_in_windows_1258(tmp_path: Path) -> None:
+    """Excel's "CSV" on a Vietnamese Windows: cp1258, tone marks as combining characters."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    text = "Xã;Tên thôn;Số hộ;Số khẩu\nNam Bình;Thôn Đắk Hòa;10;40\n"
+    data = bytearray()
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        data += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
+    path = tmp_path / "list.csv"
+    path.write_bytes(bytes(data))
+    result = import_villages(path, ImportOptions(load_communes(COMMUNES)))
+    assert not result.problems
+    [feature] = result.features
+    assert feature["properties"]["name"] == "Thôn Đắk Hòa"  # NFC, as typed
+    assert feature["properties"]["commune"] == "Nam Bình"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,6 @@ from pathlib import Path
 from outreach_planner.errors import InputError, Problem
 
 Cell = str | int | float | None
-# Windows-1258 is what Vietnamese Excel on Windows writes for "CSV"; UTF-8 first.
-_CSV_ENCODINGS = ("utf-8-sig", "cp1258")
 
 
 @dataclass(frozen=True)
@@ -90,22 +89,19 @@ def _xlsx(data: bytes, source: str, refuse) -> list[Grid]:
 
 
 def _value(v: object) -> Cell:
-    if v is None or isinstance(v, str | int | float) and not isinstance(v, bool):
+    if isinstance(v, str):
+        return unicodedata.normalize("NFC", v)  # names typed with combining tone marks
+    if v is None or isinstance(v, int | float) and not isinstance(v, bool):
         return v  # type: ignore[return-value]
     return str(v)  # dates, booleans, formulas' errors: shown as written
 
 
 def _csv(data: bytes, source: str, refuse) -> Grid:
-    if b"\x00" in data[:4096]:
-        raise refuse("binary data", "a spreadsheet (.xlsx or .csv)")
-    for encoding in _CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1258 decodes nearly everything; this is for completeness
-        raise refuse("undecodable text", "a CSV in UTF-8 or Windows-1258")
+    from outreach_planner.io.stops_csv import decode_spreadsheet_text
+
+    text = decode_spreadsheet_text(data)
+    if text is None:
+        raise refuse("binary data", "a spreadsheet (.xlsx, or .csv in UTF-8 or Windows-1258)")
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
         delimiter = dialect.delimiter
