@@ -19,7 +19,6 @@ from outreach_planner.io.stops_csv import load_stops
 from outreach_planner.io.villages import load_villages
 from outreach_planner.locks import apply_locks
 from outreach_planner.optimize.problem import (
-    PreviousRoutes,
     RotaProblem,
     RunSlot,
     Shift,
@@ -28,6 +27,7 @@ from outreach_planner.optimize.problem import (
 from outreach_planner.optimize.rota import Progress, solve_rota
 from outreach_planner.optimize.schedule import time_run
 from outreach_planner.plan import Leg, Plan, RoadsUsed, Run, Unassigned, Visit
+from outreach_planner.previous import previous_routes, removed_stops
 from outreach_planner.programme import BroadcastProgramme, load_programme
 from outreach_planner.run_programme import dwell_by_date, longest, run_items
 from outreach_planner.settings import Settings
@@ -168,7 +168,7 @@ def make_plan(
         )
     stops = inputs.stops
     if previous is not None:
-        stops = (*stops, *_removed_stops(previous, stops, today))
+        stops = (*stops, *removed_stops(previous, stops, today))
     # Items with from/until: each run date's own dwell; the rota reserves the longest.
     by_date = dwell_by_date(
         stops, len(inputs.stops), inputs.programme, settings, dates.dates, TIME_STEP_S
@@ -196,7 +196,7 @@ def make_plan(
         seed=settings.seed,
         engine=settings.engine,
     )
-    mapped = None if previous is None else _previous_routes(previous, runs, stops, today)
+    mapped = None if previous is None else previous_routes(previous, runs, stops, today)
     mapped = apply_locks(
         runs, stops, mapped, _duration(stops, dwell, matrix, settings, runs[0].shift),
         source=str(settings.stops or "stops.csv"),
@@ -274,48 +274,6 @@ def _duration(
         return None if timed is None else timed.return_s - timed.depart_depot_s
 
     return duration
-
-
-def _removed_stops(previous: SavedPlan, current: Sequence[Stop], today: dt.date) -> list[Stop]:
-    """Stops the previous plan visited before `today` that the list no longer has, as
-    disabled stops: the past runs that visited them stay whole."""
-    have = {s.id for s in current}
-    past = {sid for r in previous.runs if r.date < today for sid in r.stop_ids} - have
-    return [
-        Stop(
-            id=p.id,
-            name=p.record.name,
-            position=p.record.position,
-            villages=(),
-            programme_s=p.record.programme_s,
-            dwell_s=p.record.dwell_s,
-            min_visits=0,
-            enabled=False,
-            people_override=p.record.population,
-            notes="removed from the stop list",
-        )  # fmt: skip
-        for p in previous.stops
-        if p.id in past and p.record is not None
-    ]
-
-
-def _previous_routes(
-    previous: SavedPlan, runs: Sequence[RunSlot], stops: Sequence[Stop], today: dt.date
-) -> PreviousRoutes:
-    """The previous runs in the optimizer's terms: this horizon's runs and stop indices.
-
-    Runs before `today` are frozen: what happened is not re-planned. Visits of stops no
-    longer in the list are dropped from future runs.
-    """
-    index = {s.id: i for i, s in enumerate(stops)}
-    by_key = {(r.date, r.vehicle): r for r in previous.runs}
-    routes = []
-    for run in runs:
-        before = by_key.get((run.date, run.vehicle))
-        ids = before.stop_ids if before else ()
-        routes.append(tuple(index[sid] for sid in ids if sid in index))
-    frozen = frozenset(r for r, run in enumerate(runs) if run.date < today)
-    return PreviousRoutes(tuple(routes), frozen)
 
 
 def _road_matrix(
