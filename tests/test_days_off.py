@@ -124,7 +124,7 @@ def test_bad_calendar_settings_are_all_reported() -> None:
         settings_from_mapping(
             {
                 "closed_dates": ["2027-02-12..2027-02-03"],
-                "extra_dates": ["6/3/2027"],
+                "extra_dates": ["2027-13-45"],
                 "on_closed_day": "move",
             },
             source="settings.toml",
@@ -226,3 +226,21 @@ def test_the_terminal_summary_lists_the_skipped_dates(tmp_path: Path) -> None:
     assert "12/02/2027 (closed in the settings (closed_dates))" in done.stdout
     plan = json.loads((tmp_path / "maps" / "plan.json").read_text(encoding="utf-8"))
     assert [r["date"] for r in plan["runs"]] == ["2027-02-02"]
+
+
+def test_a_moved_run_says_where_from_and_why(tet_plan, tmp_path: Path) -> None:
+    from outreach_planner.render.maps import render_run_map
+    from outreach_planner.render.route_sheet import render_route_sheet
+
+    moved = next(i for i, r in enumerate(tet_plan.runs) if r.date == D(2027, 2, 11))
+    usual = next(i for i, r in enumerate(tet_plan.runs) if r.date == D(2027, 2, 12))
+    page = html.unescape(render_run_map(tet_plan, moved, Labels("vi")).decode())
+    assert "Chuyến dời từ Thứ Ba 09/02/2027 (Mùng bốn Tết Nguyên Đán)" in page
+    page = html.unescape(render_run_map(tet_plan, usual, Labels("vi")).decode())
+    assert "Chuyến dời từ" not in page
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(render_route_sheet(tet_plan, moved, Labels("en")))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Moved from Tuesday 09/02/2027 (Fourth Day of Lunar New Year)" in " ".join(text.split())

@@ -76,6 +76,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Trang",
         "north": "B",
         "skipped_dates": "Không có chuyến (ngày nghỉ)",
+        "moved_from": "Chuyến dời từ",
         "run_items": "Bản tin của chuyến (mục, phút:giây)",
         "capacity_head": "Để xếp được {stops} điểm đang thiếu thời gian, chỉ cần một trong các "
         "thay đổi sau (mỗi thay đổi đã được lập thử kế hoạch):",
@@ -150,6 +151,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "north": "N",
         "skipped_dates": "No run (day off)",
+        "moved_from": "Moved from",
         "run_items": "This run's bulletin (item, min:s)",
         "capacity_head": "Any one of these changes fits the {stops} stops short of time "
         "(each was verified by planning with it):",
@@ -245,6 +247,16 @@ class Labels:
 
     def languages(self, codes: tuple[str, ...]) -> str:
         return ", ".join(self._words.get(c, c) for c in codes)
+
+    def moved_here(self, moved: Sequence[MovedDate], day: dt.date) -> str | None:
+        """For a run moved to `day`: where from and why; None for a run on its usual day."""
+        for m in moved:
+            if m.to == day:
+                return (
+                    f"{self['moved_from']} {self.weekday(m.date)} {self.date(m.date)} "
+                    f"({m.reason.name(self.lang)})"
+                )
+        return None
 
     def day_changes(self, skipped: Sequence[SkippedDate], moved: Sequence[MovedDate]) -> list[str]:
         """One line for the skipped run dates and one for the moved ones, with why."""

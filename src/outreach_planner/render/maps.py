@@ -405,11 +405,13 @@ def render_run_map(plan: Plan, index: int, labels: Labels) -> bytes:
     layer_control(m, collapsed=True)
     m.add_child(ZoomClass(RUN_LABELS_ZOOM))
     vehicle = f" — {labels['vehicle']} {run.vehicle}" if plan.settings.vehicles > 1 else ""
+    moved = labels.moved_here(plan.moved_dates, run.date)
     _legend(
         m,
         [
             f"<b>{_esc(labels['run'])} {labels.weekday(run.date)} {labels.date(run.date)}"
             f"{_esc(vehicle)}</b>",
+            *([_esc(moved)] if moved else []),
             f"{_esc(labels['leave_depot'])} {labels.time(run.depart)} · "
             f"{_esc(labels['back_depot'])} {labels.time(run.back)} · "
             f"{len(run.visits)} {_esc(labels['stops']).lower()} · "

@@ -478,6 +478,9 @@ def render_route_sheet(plan: Plan, index: int, labels: Labels) -> bytes:
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
     pdf.cell(0, 6, _summary(run, labels), new_x="LMARGIN", new_y="NEXT")
+    moved = labels.moved_here(plan.moved_dates, run.date)
+    if moved:
+        pdf.cell(0, 6, pdf_text(moved), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
     osm_drawn = any(leg_path(leg) for leg in (*(v.leg for v in run.visits), run.leg_back))
