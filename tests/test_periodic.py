@@ -112,3 +112,31 @@ def test_clients_that_share_a_side_share_their_days(choosy):
     assert res.feasible
     assert res.days_of[:3] == ((0, 2),) * 3 and res.days_of[3:] == ((1, 3),) * 3
     assert res.distance == 4 * 2 * 120
+
+
+def test_service_and_spans_may_differ_by_day():
+    # The two clients are neighbours: one route for both would be cheapest. But client
+    # 0's programme takes 100 on day 0 and 10 on day 1, and a day lasts 40: day 1
+    # only. Client 1 may start only before 5 on day 1 (its spans differ by day), and
+    # the drive there takes 10: day 0 only.
+    mat = np.array([[0, 10, 10], [10, 0, 1], [10, 1, 0]])
+    either = ((0,), (1,))
+    problem = PeriodicProblem(
+        distance=mat, duration=mat, demand=(0, 0), service=(10, 5), patterns=(either, either),
+        days=2, vehicles=1, capacity=0, max_duration=40,
+        spans=(((0, 30),), ((0, 30),)),
+        day_service=((100, 5), (10, 5)),
+        day_spans=((((0, 30),), ((15, 30),)), (((0, 30),), ((0, 5),))),
+    )  # fmt: skip
+    res = solve_periodic(problem, iterations=60, seed=0)
+    assert res.feasible
+    assert res.days_of == ((1,), (0,))
+    assert res.routes == (((1,),), ((0,),))
+
+
+def test_day_service_must_cover_every_day_and_client():
+    mat = np.array([[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match="day_service"):
+        PeriodicProblem(distance=mat, duration=mat, demand=(0,), service=(1,),
+                        patterns=(((0,),),), days=2, vehicles=1, capacity=0,
+                        day_service=((1,),))  # fmt: skip

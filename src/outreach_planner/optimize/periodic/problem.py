@@ -40,6 +40,11 @@ class PeriodicProblem:
     `spans[i]` lists the disjoint [lo, hi] ranges, earliest first, in which a
     service of client i may start; the vehicle waits for `lo`. The planner uses
     it for a working day whose lunch no broadcast may straddle.
+
+    `day_service` and `day_spans`, when given, hold each day's own service
+    times and spans (`day_service[d][i]`, `day_spans[d][i]`): a stop whose
+    programme differs by date. `service` and `spans` are then the defaults
+    nothing reads but validation.
     """
 
     distance: np.ndarray = field(repr=False)
@@ -52,6 +57,8 @@ class PeriodicProblem:
     capacity: int
     max_duration: int | None = None
     spans: tuple[tuple[tuple[int, int], ...], ...] | None = None
+    day_service: tuple[tuple[int, ...], ...] | None = None
+    day_spans: tuple[tuple[tuple[tuple[int, int], ...], ...], ...] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.demand)
@@ -77,18 +84,44 @@ class PeriodicProblem:
             if self.max_duration is None or len(self.spans) != n:
                 problems.append("spans need max_duration and one entry per client")
             else:
-                for i, spans in enumerate(self.spans):
-                    if self.patterns[i] and self.patterns[i][0] and not spans:
-                        problems.append(f"client {i} needs visits but has no span to start in")
-                    flat = [x for span in spans for x in span]
-                    if flat != sorted(flat) or any(x < 0 for x in flat):
-                        problems.append(f"client {i}: spans {spans} are not disjoint and in order")
+                for d in range(self.days):
+                    problems += self._spans_problems(self.spans_on(d))
+        if self.day_service is not None and (
+            len(self.day_service) != self.days
+            or any(len(day) != n or min(day, default=0) < 0 for day in self.day_service)
+        ):
+            problems.append("day_service needs one entry per day, each a service per client")
+        if self.day_spans is not None and (
+            self.spans is None
+            or len(self.day_spans) != self.days
+            or any(len(day) != n for day in self.day_spans)
+        ):
+            problems.append("day_spans need spans and one entry per day, each spans per client")
         if problems:
             raise ValueError("; ".join(problems[:10]))
+
+    def _spans_problems(self, spans_of: Sequence[Sequence[tuple[int, int]]]) -> list[str]:
+        problems = []
+        for i, spans in enumerate(spans_of):
+            if self.patterns[i] and self.patterns[i][0] and not spans:
+                problems.append(f"client {i} needs visits but has no span to start in")
+            flat = [x for span in spans for x in span]
+            if flat != sorted(flat) or any(x < 0 for x in flat):
+                problems.append(f"client {i}: spans {spans} are not disjoint and in order")
+        return problems
 
     @property
     def num_clients(self) -> int:
         return len(self.demand)
+
+    def service_on(self, day: int) -> tuple[int, ...]:
+        """Every client's service time on `day`."""
+        return self.service if self.day_service is None else self.day_service[day]
+
+    def spans_on(self, day: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """Every client's spans on `day` (with spans only)."""
+        assert self.spans is not None
+        return self.spans if self.day_spans is None else self.day_spans[day]
 
     def frequency(self, client: int) -> int:
         return len(self.patterns[client][0])
@@ -96,9 +129,10 @@ class PeriodicProblem:
     def any_day(self, client: int) -> bool:
         """One visit, on any day of the horizon: the engine may choose its day itself.
 
-        Not with spans: the engine would need every (day, span) as an alternative.
+        Not with spans (the engine would need every (day, span) as an alternative),
+        nor with service times that differ by day.
         """
-        if self.spans is not None:
+        if self.spans is not None or self.day_service is not None:
             return False
         pats = self.patterns[client]
         return len(pats[0]) == 1 and {p[0] for p in pats} == set(range(self.days))
@@ -154,7 +188,8 @@ def timeline(pp: PeriodicProblem) -> tuple[int, int]:
     else:
         # No route can last longer than visiting every client from the depot and back.
         t = np.asarray(pp.duration)
-        u = int(2 * t[0, 1:].sum() + sum(pp.service)) + pp.num_clients + 2
+        service = max(sum(pp.service_on(d)) for d in range(pp.days))
+        u = int(2 * t[0, 1:].sum() + service) + pp.num_clients + 2
     return u, u + 1
 
 

@@ -58,8 +58,9 @@ class Trajectory:
         self.best, self.best_cost = self.current, self.cur_cost
         self.moves = self.polished = self.cycles = 0
         self.gains: list[float] = []  # how much the engine takes off a repaired candidate
-        # Spans would make every (day, span) an alternative: too many for the engine.
-        self.relax_odds = 0.5 if pp.spans is None else 0.0
+        # Spans would make every (day, span) an alternative: too many for the engine;
+        # a relaxed visit's alternatives share one service time.
+        self.relax_odds = 0.5 if pp.spans is None and pp.day_service is None else 0.0
         self.cap_at = math.inf  # when an effort-bounded search must stop, whatever is left
         self.kmax = max(2, min(12, len(search.visiting) // 8))
         n_visits = sum(pp.frequency(c) for c in search.visiting)

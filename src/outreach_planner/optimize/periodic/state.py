@@ -55,10 +55,11 @@ class Search:
         self.Dl = self.D.tolist()
         self.Tl = self.T.tolist()
         self.q = list(pp.demand)
-        self.s = list(pp.service)
+        self.s_day = [list(pp.service_on(d)) for d in range(pp.days)]  # service per day
         self.Q = pp.capacity
         self.L = pp.max_duration if pp.max_duration is not None else NO_LIMIT
         self.spans = pp.spans
+        self.spans_day = [pp.spans_on(d) for d in range(pp.days)] if pp.spans else None
         biggest = int(self.D.max()) if self.D.size else 1
         # Any feasible insertion beats any infeasible one: excess costs more than a detour.
         self.pen_dur = 100.0
@@ -90,12 +91,12 @@ class Search:
 
     def refresh(self, st: State, d: int, v: int) -> None:
         route = st.routes[d][v]
-        Dl, Tl = self.Dl, self.Tl
+        Dl, Tl, service = self.Dl, self.Tl, self.s_day[d]
         dist = dur = load = 0
         prev = 0
         for c in route:
             dist += Dl[prev][c + 1]
-            dur += Tl[prev][c + 1] + self.s[c]
+            dur += Tl[prev][c + 1] + service[c]
             load += self.q[c]
             prev = c + 1
         dist += Dl[prev][0]
@@ -103,12 +104,12 @@ class Search:
         st.dist[d][v], st.dur[d][v], st.load[d][v] = dist, dur, load
         if self.spans is not None:
             # The clock matters: the duration is the return time, waiting included.
-            st.dur[d][v], st.late[d][v], _ = self.schedule(route)
+            st.dur[d][v], st.late[d][v], _ = self.schedule(route, d)
 
-    def schedule(self, route: Sequence[int]) -> tuple[int, int, list[int]]:
-        """With spans: (return time, total lateness, span used per client) of `route`."""
-        assert self.spans is not None
-        return schedule_on_spans(route, self.Tl, self.s, self.spans)
+    def schedule(self, route: Sequence[int], d: int) -> tuple[int, int, list[int]]:
+        """With spans: (return time, total lateness, span used per client) of `route` on day d."""
+        assert self.spans_day is not None
+        return schedule_on_spans(route, self.Tl, self.s_day[d], self.spans_day[d])
 
     # --- moves ---------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ class Search:
         c1 = c + 1
         D, T = self.D, self.T
         detour = D[a, c1] + D[c1, b] - D[a, b]
-        extra = T[a, c1] + T[c1, b] - T[a, b] + self.s[c]
+        extra = T[a, c1] + T[c1, b] - T[a, b] + self.s_day[d][c]
         load = np.array(st.load[d])[r]
         dur = np.array(st.dur[d])[r]
         Q, L = self.Q, self.L

@@ -67,8 +67,10 @@ def horizon_problem(
             continue
         for d in days_of[c]:
             if d in wanted:
-                spans = ((0, u),) if pp.spans is None else pp.spans[c]
-                visits.append(Visit(c, tuple((d * h + lo, d * h + hi) for lo, hi in spans)))
+                spans = ((0, u),) if pp.spans is None else pp.spans_on(d)[c]
+                windows = tuple((d * h + lo, d * h + hi) for lo, hi in spans)
+                service = None if pp.day_service is None else pp.day_service[d][c]
+                visits.append(Visit(c, windows, service=service))
                 keys.append((c, d))
     enc = _encode(pp, visits, chosen)
     return enc.problem, [(*keys[k], j) for k, j in enc.owner]
@@ -96,7 +98,7 @@ def engine_step(
     initial = []
     for d in chosen:
         for route in st.routes[d]:
-            used = search.schedule(route)[2] if pp.spans is not None else [0] * len(route)
+            used = search.schedule(route, d)[2] if pp.spans is not None else [0] * len(route)
             initial.append([
                 index[(c, None, 0)] if pp.any_day(c) else index[(c, d, j)]
                 for c, j in zip(route, used, strict=True)
@@ -155,7 +157,7 @@ def relaxed_step(
     the repaired state (not yet re-routed).
     """
     pp = search.pp
-    assert pp.spans is None, "relaxed steps have no alternatives per span"
+    assert pp.spans is None and pp.day_service is None, "relaxed steps: one service, no spans"
     u, h = timeline(pp)
     visits: list[Visit] = []
     days_of_visit: list[tuple[int | None, ...]] = []  # the day of each window, None: any
