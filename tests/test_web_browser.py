@@ -184,3 +184,28 @@ def test_disable_replan_diff_drag_and_english(browser, server) -> None:
     assert "People reached" in page.locator("#diff").inner_text()  # the diff follows
     assert errors == [] and outside == []
     page.context.close()
+
+
+def test_two_tabs_on_one_stop_the_late_one_is_told_and_keeps_its_changes(browser, server) -> None:
+    url, folder = server
+    first, errors, _ = _open(browser, url)
+    second = first.context.new_page()
+    second.goto(url)
+    second.wait_for_function("document.body.dataset.ready === '1'")
+    for page in (first, second):
+        page.evaluate("selectStop('S-B-2')")
+    first.fill("#stop-form textarea[name=notes]", "đường trơn")
+    first.click("#stop-form button[type=submit]")
+    first.wait_for_function("document.querySelector('#stop-form .msg.ok')?.textContent")
+    second.fill("#stop-form textarea[name=notes]", "chợ phiên")
+    second.click("#stop-form button[type=submit]")
+    msg = second.locator("#stop-form .msg[data-for='*']")
+    msg.wait_for()
+    assert "nơi khác" in msg.inner_text()
+    assert second.locator("#stop-form textarea[name=notes]").input_value() == "chợ phiên"
+    assert "đường trơn" in (folder / "stops.csv").read_text(encoding="utf-8-sig")
+    second.click("#stop-form button[type=submit]")
+    second.wait_for_function("document.querySelector('#stop-form .msg.ok')?.textContent")
+    assert "chợ phiên" in (folder / "stops.csv").read_text(encoding="utf-8-sig")
+    assert errors == []
+    first.context.close()

@@ -364,6 +364,16 @@ async function saveStop(ev) {
     await reloadAll();
     const star2 = document.querySelector('#stop-form .msg[data-for="*"]');
     star2.textContent = t("saved"); star2.className = "msg ok";
+  } else if (r.status === 409 && S.byId[s.id]) {
+    // Another tab saved first: the form shows the stop as it is now, with this tab's
+    // changes put back on top, so nothing typed is lost; Save again applies them.
+    if ("enabled" in changes) f.enabled.checked = changes.enabled;
+    if ("pin_weekdays" in changes) {
+      const days = changes.pin_weekdays.split(";");
+      for (const c of f.querySelectorAll('input[name="wd"]')) c.checked = days.includes(c.value);
+    }
+    for (const k of FIELDS) if (k in changes) f[k].value = changes[k];
+    star.textContent = t("conflict_kept"); star.className = "msg";
   }
 }
 
