@@ -499,3 +499,20 @@ def test_timing_uses_the_programme_of_the_runs_date(tmp_path: Path) -> None:
         return (h2 * 60 + m2) - (h1 * 60 + m1)
 
     assert broadcast_min("2026-12-08") - broadcast_min("2026-12-15") == 10
+
+
+def test_the_page_never_moves_a_village_of_a_file_outside_its_folder(tmp_path: Path) -> None:
+    """An empty folder plans the built-in data: its villages file is not the folder's."""
+    from outreach_planner.builtin import data_dir
+
+    before = (data_dir() / "villages.geojson").read_bytes()
+    client = _client(tmp_path)
+    headers = {"X-CSRF-Token": client.get("/api/session").json()["csrf"]}
+    stops = client.get("/api/stops").json()
+    village = stops["stops"][0]["villages"][0]["id"]
+    r = client.patch(f"/api/villages/{village}", json={"lon": 107.6, "lat": 12.25},
+                     headers={**headers, "If-Match": stops["version"]})  # fmt: skip
+    assert r.status_code == 422
+    assert "inside the working folder" in r.json()["problems"][0]["expected"]
+    assert (data_dir() / "villages.geojson").read_bytes() == before
+    assert list(tmp_path.iterdir()) == []

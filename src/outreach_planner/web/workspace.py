@@ -153,6 +153,11 @@ class Workspace:
             expected = "longitude -180..180 and latitude -90..90"
             raise InputError(Problem("request", "", "lon/lat", [lon, lat], expected)) from None
         assert self.settings.villages is not None
+        if not self.settings.villages.resolve().is_relative_to(self.folder):
+            # The page writes only inside its working folder (never the built-in data).
+            raise InputError(Problem(str(self.settings.villages), "", "villages", village_id,
+                                     "a villages file inside the working folder "
+                                     f"({self.folder}) to move a village in"))  # fmt: skip
         with self._lock:
             if self.busy_reason is not None:
                 raise Busy(self.busy_reason)
