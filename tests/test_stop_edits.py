@@ -436,3 +436,52 @@ def test_hand_edits_are_validated_on_the_next_plan(stops_csv, tmp_path, monkeypa
     assert "S-B-2" not in visited and "S-A-3" in visited
     (a3,) = [s for s in plan["stops"] if s["id"] == "S-A-3"]
     assert a3["priority"] == 1.5
+
+
+# --- what a refusal says, and edits that keep the rest of the list ------------------------
+
+
+REFUSAL_LINES = {
+    "pin-monday-no-runs": (("pin", "S-A-3", "--weekday", "monday"),
+                           ["'weekday'", "monday", "a weekday with runs (tuesday, friday)"]),
+    "pin-wednesday-date": (("pin", "S-A-3", "--date", "2026-12-09"),
+                           ["'date'", "2026-12-09", "a date on a run day (tuesday, friday); "
+                            "it is a wednesday"]),
+    "merge-with-itself": (("merge", "S-A-3", "S-A-3"),
+                          ["'id'", "S-A-3", "a second, different stop"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("args, parts", REFUSAL_LINES.values(), ids=REFUSAL_LINES.keys())
+def test_a_refusal_names_the_field_the_value_and_what_would_do(stops_csv, capsys, args, parts):
+    assert stops(stops_csv, *args) == 2
+    line = one_error(capsys.readouterr().err)
+    for part in parts:
+        assert part in line, (part, line)
+
+
+def test_a_date_pin_must_fall_on_a_pinned_weekday(stops_csv, capsys):
+    assert stops(stops_csv, "set", "S-A-3", "pin_weekdays", "friday") == 0
+    before = stops_csv.read_bytes()
+    # 2026-12-08 is a Tuesday: a run day, but not the stop's pinned Friday.
+    assert stops(stops_csv, "set", "S-A-3", "pin_dates", "2026-12-08") == 2
+    line = one_error(capsys.readouterr().err)
+    assert "'date'" in line and "2026-12-08" in line and "pinned weekdays" in line
+    assert stops_csv.read_bytes() == before
+    # A Friday among the dates is one a visit can take.
+    assert stops(stops_csv, "set", "S-A-3", "pin_dates", "2026-12-08;2026-12-11") == 0
+    row = rows(stops_csv)["S-A-3"]
+    assert (row["pin_weekdays"], row["pin_dates"]) == ("friday", "2026-12-08;2026-12-11")
+
+
+def test_moving_one_village_of_two_keeps_the_stop_with_the_other(stops_csv):
+    # S-A-1 serves Thôn 1 and Thôn 2; a new stop at Thôn 2 takes it over.
+    assert stops(stops_csv, "add", "--at", "107.6118,12.2508", "--villages-in", "A-2",
+                 "--force") == 0  # fmt: skip
+    table = rows(stops_csv)
+    assert table["S-A-1"]["villages"] == "A-1"
+    assert table["S-A-1"]["name"] == "Thôn 1, Xã A"  # named after what it still serves
+    assert table["S-A-1"]["population"] == "800"
+    (new,) = [r for sid, r in table.items() if r["villages"] == "A-2"]
+    assert new["population"] == "600"
+    assert len(table) == 6
