@@ -71,9 +71,10 @@ def test_same_inputs_and_seed_give_the_same_plan(builtin_plan: Path, tmp_path: P
 def test_summary_on_the_terminal(tmp_path: Path) -> None:
     result = run_cli("plan", "--settings", str(TINY / "settings.toml"), "--out", "o", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for word in ("runs", "people reached", "driving", "broadcasting", "unassigned"):
+    # Vietnamese by default, as every output.
+    for word in ("số chuyến", "lượt người nghe", "lái xe", "phát thanh", "chưa xếp được"):
         assert word in result.stdout
-    assert "placing required visits" in result.stderr  # the progress display
+    assert "xếp các lượt bắt buộc" in result.stderr  # the progress display
 
 
 def test_every_input_on_the_command_line(tmp_path: Path) -> None:
