@@ -37,6 +37,11 @@ for entry in "${MODULES[@]}"; do
     (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard \
       | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$copy"
   fi
+  # mutmut runs, for each mutant, only the tests that called the mutated function while it
+  # collected its statistics; a fixture shared by many tests (scope module or session) calls
+  # it during the first of them only, which hides the others. In the copy, every fixture
+  # is made per test: slower, but each test is counted with what it really checks.
+  sed -i -E 's/scope="(session|module|package|class)"/scope="function"/' "$copy"/tests/*.py
   existing=()
   for t in $tests; do [ -f "$copy/$t" ] && existing+=("\"$t\""); done
   only=()

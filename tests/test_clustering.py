@@ -239,3 +239,12 @@ def test_stops_init_writes_villages_within_reach_into_one_stop(
 
     stops = load_inputs(load_settings(tmp_path / "settings.toml")).stops
     assert sorted(";".join(v.id for v in s.villages) for s in stops) == groups
+
+
+def test_a_stop_of_two_communes_names_both(tiny_stops: list[Stop]) -> None:
+    assert {s.id: s.name for s in tiny_stops}["S-B-2"] == "Bon 2, Xã B"
+    # Villages of two communes at one position: both communes, in village order.
+    pair = [village(1, (1000.0, 1000.0), 500), village(2, (1200.0, 1000.0), 400)]
+    pair[1] = Village(**{**pair[1].__dict__, "commune": "Xã B"})
+    (stop,) = cluster_villages(pair, radius_m=RADIUS_M)
+    assert stop.name == "Thôn 1 + Thôn 2, Xã A, Xã B"
