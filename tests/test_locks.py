@@ -138,3 +138,36 @@ def test_a_locked_visit_that_cannot_fit_is_bad_input(stops_csv: Path) -> None:
         _plan(stops_csv)
     assert exc.value.problems[0].field == "locked"
     assert "fits" in exc.value.problems[0].expected
+
+
+def test_a_locked_visit_pushes_unlocked_visits_out_of_a_full_run() -> None:
+    """The planner's lock wins over the optimizer's extras: a full run drops an unlocked
+    visit (the one freeing most time) to hold it; locked visits are never dropped."""
+    from outreach_planner.domain import Stop
+    from outreach_planner.geo import LonLat
+    from outreach_planner.locks import apply_locks
+    from outreach_planner.optimize.problem import PreviousRoutes, RunSlot, Shift
+
+    day = dt.date(2026, 12, 8)
+    shift = Shift(0, 100, 100, 200)
+    runs = (RunSlot(day, 0, 1, shift), RunSlot(day + dt.timedelta(days=3), 3, 1, shift))
+    cost = {0: 40, 1: 70, 2: 40, 3: 10}
+
+    def stop(i: int, locked: bool = False) -> Stop:
+        return Stop(id=f"S{i}", name=f"S{i}", position=LonLat(107.6, 12.2), villages=(),
+                    people_override=1, locked=((day, 1),) if locked else ())  # fmt: skip
+
+    def duration(route: list[int]) -> int | None:
+        total = sum(cost[i] for i in route)
+        return total if total <= 100 else None
+
+    stops = [stop(0, locked=True), stop(1), stop(2, locked=True), stop(3)]
+    previous = PreviousRoutes(((0, 1), (3,)))
+    mapped = apply_locks(runs, stops, previous, duration)
+    assert mapped is not None
+    assert sorted(mapped.routes[0]) == [0, 2]  # S1 (70) went, both locked visits stay
+    assert mapped.routes[1] == (3,) and mapped.frozen == frozenset({0})
+    # Locked visits that cannot fit even alone together: bad input, as before.
+    cost[0] = cost[2] = 60
+    with pytest.raises(InputError):
+        apply_locks(runs, stops, previous, duration)

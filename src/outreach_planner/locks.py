@@ -4,7 +4,8 @@ A stop's `locked` cells name runs (date, vehicle). A run with a locked visit is
 kept whole, in its order, like a run of the past: the planner fixed it (often by
 dragging its visits into an order), so the optimizer neither drops nor adds
 visits there. A locked visit the previous plan did not have on that run is
-inserted where it adds the least time; one that fits nowhere is bad input.
+inserted where it adds the least time, after dropping unlocked visits of that run
+if it is full; one that does not fit even without them is bad input.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def apply_locks(
             if i in routes[r]:
                 continue
             best = _cheapest(routes[r], i, duration)
+            while best is None and any(j not in locked for j in routes[r]):
+                # The planner's lock wins over the run's unlocked visits: drop the one whose
+                # going frees the most time (the optimizer places it elsewhere if it can).
+                routes[r].remove(_most_freeing(routes[r], locked, duration))
+                best = _cheapest(routes[r], i, duration)
             if best is None:
                 day = runs[r].date.isoformat()
                 raise InputError(
@@ -74,3 +80,14 @@ def _cheapest(route: list[int], stop: int, duration: Callable[[list[int]], int |
         if d is not None and (best is None or d < best[0]):
             best = (d, pos)
     return None if best is None else best[1]
+
+
+def _most_freeing(route: list[int], locked: list[int], duration: Callable[[list[int]], int | None]):
+    """The unlocked visit of `route` whose removal leaves the shortest run."""
+    big = 10**9
+
+    def left(j: int) -> int:
+        d = duration([k for k in route if k != j])
+        return big if d is None else d
+
+    return min((j for j in route if j not in locked), key=lambda j: (left(j), j))
