@@ -24,8 +24,8 @@ TERMINAL: dict[str, dict[str, str]] = {
         "(cần đặt lại): {names}",
         "t_priority_line": "  ưu tiên {priority} · {id} ({name}): {visits} lượt ghé; {why}",
         "t_priority_gap": "tối đa số lượt mà khoảng cách {gap} ngày giữa hai lượt cho phép",
-        "t_priority_time": "còn tối đa {most} lượt theo khoảng cách {gap} ngày; "
-        "thời gian các chuyến đã dành cho điểm có nhiều người nghe hơn (số dân × ưu tiên)",
+        "t_priority_time": "khoảng cách {gap} ngày cho phép tối đa {most} lượt; thời gian "
+        "còn lại của các chuyến đã dành cho điểm có nhiều người nghe hơn (số dân × ưu tiên)",
         "t_priority_off": "điểm đang tắt",
         "t_priority_pinned": "chỉ được ghé vào ngày đã ghim",
         "t_changes_from": "thay đổi so với {path} (--fresh để lập lại từ đầu):",
