@@ -101,3 +101,26 @@ def test_every_optimizer_phase_has_vietnamese_words():
     assert phases and phases <= set(_PHASES)
     vi, en = Labels("vi"), Labels("en")
     assert all(vi[_PHASES[p]] != en[_PHASES[p]] for p in phases)
+
+
+def test_priority_line_says_gap_or_time_from_the_run_dates(tiny_settings):
+    """What held a stop back, from the plan's run dates and the gap, not from the solver."""
+    import dataclasses
+
+    from outreach_planner.labels import Labels
+    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.progress import most_visits, priority_lines
+
+    plan = make_plan(tiny_settings, load_inputs(tiny_settings))
+    # Two weeks of Tuesday and Friday runs, 7 days apart at least: two visits at most.
+    assert {most_visits(plan, s) for s in plan.stops} == {2}
+    raised = tuple(dataclasses.replace(s, priority=3.0) for s in plan.stops)
+    lines = priority_lines(dataclasses.replace(plan, stops=raised), Labels("en"))
+    assert len(lines) == len(plan.stops)
+    for stop, line in zip(plan.stops, lines, strict=True):
+        visits = plan.visits_of(stop.id)
+        assert f"{stop.id} ({stop.name}): {visits} visits;" in line
+        if visits >= 2:
+            assert "the most the minimum gap of 7 days" in line
+        else:
+            assert "at most 2 with 7 days between visits" in line
