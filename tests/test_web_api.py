@@ -516,3 +516,11 @@ def test_the_page_never_moves_a_village_of_a_file_outside_its_folder(tmp_path: P
     assert "inside the working folder" in r.json()["problems"][0]["expected"]
     assert (data_dir() / "villages.geojson").read_bytes() == before
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_date_that_does_not_exist_is_no_such_run_or_week(work) -> None:
+    # 2026-02-30 has the form of a date; the page's one date reader says it is none.
+    folder, client, headers = work
+    r = client.post("/api/runs/2026-02-30/timing", json={"order": []}, headers=headers)
+    assert r.status_code == 404
+    assert client.get("/kit/driver-kit-2026-02-30.zip").status_code == 404

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from outreach_planner.errors import InputError, Problem
+from outreach_planner.parse import parse_date
 
 _WORDS = {
     "vi": {
@@ -157,12 +158,11 @@ def _plan(args: argparse.Namespace) -> int:
         ) from None
     today = None
     if args.today is not None:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
+        today = parse_date(args.today)
+        if today is None:
             raise InputError(
                 Problem("command line", "", "--today", args.today, "a date YYYY-MM-DD")
-            ) from None
+            )
     began = time.perf_counter()
     say = (lambda _text: None) if args.quiet else print
     run_province(

@@ -8,7 +8,6 @@ cookie given for the printed access code.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import re
 import secrets
@@ -27,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from outreach_planner.errors import InputError
+from outreach_planner.parse import parse_date
 from outreach_planner.web.jobs import JobRunner, internal_error
 from outreach_planner.web.workspace import Busy, StaleVersion, Workspace, cells_from_json
 
@@ -258,8 +258,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
     async def timing(request: Request) -> Response:
         from outreach_planner.web.timing import run_timing
 
-        date = dt.date.fromisoformat(request.path_params["date"]) if re.fullmatch(
-            r"\d{4}-\d{2}-\d{2}", request.path_params["date"]) else None  # fmt: skip
+        date = parse_date(request.path_params["date"])  # None for 2026-02-30 too
         vehicle = int(request.path_params.get("vehicle", "1"))
         if (date is None or date.weekday() not in ws.settings.weekdays
                 or not 1 <= vehicle <= ws.settings.vehicles):  # fmt: skip
@@ -310,7 +309,7 @@ def create_app(ws: Workspace, *, access_code: str | None = None,
         from outreach_planner.web.kit import week_kit
 
         text = request.path_params["monday"]
-        monday = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        monday = parse_date(text)
         if monday is None or monday.weekday() != 0:
             return error(404, "no such week: give the date of its Monday")
         data, runs = await run_in_threadpool(week_kit, ws.out, monday)
