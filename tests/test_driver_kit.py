@@ -18,7 +18,8 @@ from outreach_planner.geo import LocalProjection, LonLat
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Leg, Plan
 from outreach_planner.planner import load_inputs, make_plan, with_programme
-from outreach_planner.render.route_sheet import draw_run_map, render_route_sheet
+from outreach_planner.render.route_sheet import render_route_sheet
+from outreach_planner.render.run_map import draw_run_map
 from outreach_planner.render.week_overview import render_week_overview
 from outreach_planner.settings import Settings
 
