@@ -3,7 +3,7 @@
 The lock is the operating system's lock on a hidden file in the folder
 (`fcntl.flock` on POSIX, `msvcrt.locking` on Windows): it is released when its
 holder ends, however it ends, so a killed run never leaves a stale lock behind.
-The file itself stays (deleting it would let two runs lock two different files).
+The file itself stays, empty (deleting it would let two runs lock two different files).
 The lock is reentrant within a thread, so a caller may hold it across reading
 the previous plan and writing the new one while `write_outputs` takes it again.
 """
@@ -66,14 +66,6 @@ def _unlock(fd: int) -> None:
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
 
 
-def _holder(fd: int) -> str:
-    with contextlib.suppress(OSError, ValueError):
-        os.lseek(fd, 0, os.SEEK_SET)
-        text = os.read(fd, 64).decode("ascii", "replace").strip()
-        return f" (process {int(text)})" if text else ""
-    return ""
-
-
 def _acquire(folder: Path, on_wait: Callable[[str], None] | None, poll_s: float) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -88,14 +80,9 @@ def _acquire(folder: Path, on_wait: Callable[[str], None] | None, poll_s: float)
             if locked:
                 break
             if not told and on_wait is not None:
-                on_wait(f"another outreach-planner run{_holder(fd)} is writing to {folder}; "
-                        "waiting for it to finish")  # fmt: skip
+                on_wait(f"another outreach-planner run is writing to {folder}; waiting for it")
                 told = True
             time.sleep(poll_s)
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
     except BaseException:
         os.close(fd)
         raise
