@@ -47,12 +47,11 @@ log = logging.getLogger("outreach_planner")
 PRIZE_S_PER_PERSON = 60
 
 # How the search effort (`RotaProblem.search_effort`) is spent: Phase A tries a
-# small share of it in neighbourhood moves (placing the required visits well
-# matters less to the people reached than filling the runs well), and the fill
-# goes over every run FILL_PASSES times, FILL_FACTOR times the effort in engine
-# iterations each: short searches from fresh seeds find more than one long one.
+# share of it in neighbourhood moves, and the fill goes over every run
+# FILL_PASSES times, FILL_FACTOR times the effort in engine iterations each:
+# short searches from fresh seeds find more than one long one.
 # The README (Benchmarks) has the figures behind these choices.
-PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.15, 0.35, 4
+PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.3, 0.35, 4
 # Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
 MAX_PATTERNS = 2000
 
