@@ -1,6 +1,7 @@
 """`outreach-planner bench ...` and `python -m outreach_planner.bench ...`.
 
-Not part of the test run: a full PVRP set at 60 s per instance takes about 40 minutes.
+Not part of the test run: a full PVRP set at 60 s per instance takes most of an hour
+(README, Benchmarks).
 Exit codes as the main command: 0 every solution feasible, 2 bad input, 3 some
 solution infeasible.
 """

@@ -34,8 +34,8 @@ class SearchSettings:
 
     polish_iterations: int = 20  # engine iterations on a repaired candidate's days
     # Scales every engine iteration count of an effort-bounded search. 1 suits PyVRP;
-    # an OR-Tools solution costs about 70 times a PyVRP iteration on the Đắk Song
-    # horizon (39 ms against 0.55 ms, measured), so the planner gives it less.
+    # an OR-Tools solution costs far more than a PyVRP iteration (README, Benchmarks),
+    # so the planner gives it less.
     engine_effort: float = 1.0
     temperature: float = 0.0005  # annealing temperature, as a share of the cost
     relabel_share: float = 0.3  # moves that shift a region to other days
