@@ -106,21 +106,27 @@ def test_a_shorter_programme_file_than_the_inputs_is_caught(tmp_path: Path) -> N
 
 
 def test_items_with_dates_count_only_on_their_dates(tmp_path: Path) -> None:
+    # Both ends are inclusive: the campaign plays on 2026-12-15, its last day, and the
+    # notice from its first day, 2026-12-15 (the tiny plan visits every stop on the 8th
+    # and again on the 15th).
     programme = tmp_path / "programme.toml"
     programme.write_text(
         'title = "Dated"\n[[items]]\ntitle = "News"\nminutes = 5\n'
-        '[[items]]\ntitle = "Campaign"\nminutes = 10\nuntil = 2026-12-11\n',
+        '[[items]]\ntitle = "Campaign"\nminutes = 10\nuntil = 2026-12-15\n'
+        '[[items]]\ntitle = "Notice"\nminutes = 2\nfrom = 2026-12-15\n',
         encoding="utf-8",
     )
     plan = _plan(programme=programme)
     rules = read_rules(TINY / "settings.toml", programme=programme)
+    assert rules.programme_s({"vi"}, dt.date(2026, 12, 8)) == 15 * 60
+    assert rules.programme_s({"vi"}, dt.date(2026, 12, 15)) == 17 * 60
+    assert rules.programme_s({"vi"}, dt.date(2026, 12, 18)) == 7 * 60
     assert check_plan(plan, rules) == []
-    # The campaign's 10 minutes are required up to its last day, not after.
-    assert rules.programme_s({"vi"}, dt.date(2026, 12, 11)) == 15 * 60
-    assert rules.programme_s({"vi"}, dt.date(2026, 12, 15)) == 5 * 60
-    run = next(r for r in plan["runs"] if r["date"] == "2026-12-08" and r["visits"])
+    played = {(r["date"], v["programme_s"]) for r in plan["runs"] for v in r["visits"]}
+    assert {("2026-12-08", 900), ("2026-12-15", 1020)} <= played
+    run = next(r for r in plan["runs"] if r["date"] == "2026-12-15" and r["visits"])
     v = run["visits"][0]
-    v["end"] = v["depart"] = _shift(v["end"], -10)
+    v["end"] = v["depart"] = _shift(v["end"], -2)
     assert any("of its programme" in e for e in check_plan(plan, rules))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach_planner.errors import InputError
+from outreach_planner.errors import InputError, Problem
 from outreach_planner.programme import (
     BroadcastProgramme,
     ProgrammeItem,
@@ -263,3 +265,39 @@ def test_bad_programme_shows_the_files_value_and_what_was_expected(
     assert f"field '{problem.field}'" in line and expected in line
     if value not in (None, ""):
         assert str(value) in line
+
+
+def _whole_file_problem(path: Path) -> Problem:
+    with pytest.raises(InputError) as exc:
+        load_programme(path, reading_speed_spm=SPM)
+    [problem] = exc.value.problems
+    assert problem.source == str(path) and problem.field == ""
+    return problem
+
+
+def test_a_programme_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    """The whole-file problems: where in the file, what it holds, what was expected."""
+    missing = _whole_file_problem(tmp_path / "nope.toml")
+    assert (missing.where, missing.value) == ("", str(tmp_path / "nope.toml"))
+    assert missing.expected == "an existing programme file"
+
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b"title = 'caf\xe9'\n")
+    bad = _whole_file_problem(latin)
+    assert (bad.where, bad.value, bad.expected) == ("byte 12", "not UTF-8", "UTF-8 text")
+
+    broken = tmp_path / "broken.toml"
+    broken.write_bytes(b"title = \n")
+    bad = _whole_file_problem(broken)
+    assert bad.where == "" and "line 1" in str(bad.value) and bad.expected == "valid TOML"
+
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    bad = _whole_file_problem(deep)
+    assert (bad.where, bad.value, bad.expected) == ("", "nested too deeply", "valid TOML")
+
+    folder = tmp_path / "a-folder.toml"
+    folder.mkdir()
+    bad = _whole_file_problem(folder)
+    assert (bad.where, bad.value, bad.expected) == ("", os.strerror(errno.EISDIR),
+                                                    "a readable programme file")  # fmt: skip
