@@ -71,6 +71,54 @@ def test_schedule_csv_has_the_plans_visits_and_times(tiny_kit: Path) -> None:
             assert row[col[key]] == labels.time(dt.datetime.fromisoformat(v[key])), key
     # Setup comes between arrival and the broadcast: the columns really differ.
     assert all(row[col["arrival"]] != row[col["start"]] for row in rows)
+    # The drive and the people, as numbers a spreadsheet computes with.
+    stops = {st["id"]: st for st in _plan(tiny_kit)["stops"]}
+    km = header.index(f"{labels['drive']} ({labels['km']})")
+    minutes = header.index(f"{labels['drive']} ({labels['min']})")
+    people = header.index(labels["people_covered"])
+    names, communes = header.index(labels["villages"]), header.index(labels["commune"])
+    for row, (_, v) in zip(rows, visits, strict=True):
+        assert float(row[km]) == pytest.approx(v["leg"]["distance_m"] / 1000, abs=0.05)
+        assert int(row[minutes]) == v["leg"]["travel_s"] // 60  # whole minutes in the plan
+        st = stops[v["stop_id"]]
+        assert int(row[people]) == st["population"]
+        assert row[names] == "; ".join(st["village_names"])
+        assert row[communes] == ", ".join(st["communes"])
+    assert any(float(row[km]) >= 1 for row in rows)  # legs of kilometres, not metres
+
+
+def test_schedule_csv_says_which_rows_hold_estimates(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
+    """A village marked estimated in the villages file marks the rows of its stop; an
+    estimated depot (every leg starts or ends there) marks every row."""
+    import dataclasses
+
+    from outreach_planner.planner import load_inputs, make_plan
+    from outreach_planner.render.schedule_csv import render_schedule_csv
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    data = json.loads((tiny / "villages.geojson").read_text(encoding="utf-8"))
+    for f in data["features"]:
+        if f["properties"]["id"] == "A-3":
+            f["properties"]["estimated"] = True
+    (tmp_path / "villages.geojson").write_text(json.dumps(data), encoding="utf-8")
+    labels = Labels("en")
+    settings = tiny_settings.replace(villages=tmp_path / "villages.geojson")
+    for depot_estimated in (False, True):
+        depot = dataclasses.replace(settings.depot, estimated=depot_estimated)
+        s = settings.replace(depot=depot)
+        (tmp_path / "schedule.csv").write_bytes(
+            render_schedule_csv(make_plan(s, load_inputs(s)), labels)
+        )
+        header, rows = _rows(tmp_path)
+        stop_id, note = header.index(labels["stop_id"]), header.index(labels["estimated_col"])
+        for row in rows:
+            parts = (("villages",) if row[stop_id] == "S-A-3" else ()) + (
+                ("depot",) if depot_estimated else ())  # fmt: skip
+            assert row[note] == labels.estimated(parts), row[stop_id]
+        assert any(row[note] for row in rows) and (depot_estimated or not all(
+            row[note] for row in rows))  # fmt: skip
 
 
 def test_schedule_csv_keeps_formula_like_names_as_text(hostile_kit: Path) -> None:
