@@ -5,7 +5,6 @@ nothing leaves 127.0.0.1 when the computer is offline; hostile names stay text."
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
@@ -19,24 +18,11 @@ from outreach_planner.planner import load_inputs, make_plan
 from outreach_planner.web.workspace import Workspace, folder_settings
 
 TINY = Path(__file__).parent / "data" / "tiny"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = '<img src=x onerror="window.__hacked=1">'
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run must install Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

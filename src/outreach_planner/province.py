@@ -28,7 +28,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -201,12 +201,7 @@ def plan_teams(
     if backend == "dask":
         return _plan_on_dask(jobs, workers=workers, scheduler=scheduler, on_done=on_done)
     if workers <= 1 or len(jobs) <= 1:
-        results = []
-        for job in jobs:
-            results.append(plan_team(job))
-            if on_done:
-                on_done(results[-1])
-        return results
+        return _collect((plan_team(job) for job in jobs), on_done)
     # spawn, not fork: the engines start threads, and spawn is what Windows has anyway.
     import multiprocessing
 
@@ -214,12 +209,19 @@ def plan_teams(
         max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")
     ) as pool:
         futures = [pool.submit(plan_team, job) for job in jobs]
-        results = []
-        for future in futures:
-            results.append(future.result())
-            if on_done:
-                on_done(results[-1])
-        return results
+        return _collect((future.result() for future in futures), on_done)
+
+
+def _collect(
+    results: Iterable[TeamResult], on_done: Callable[[TeamResult], None] | None
+) -> list[TeamResult]:
+    """The results in the jobs' order, each reported as it comes."""
+    done = []
+    for result in results:
+        done.append(result)
+        if on_done:
+            on_done(result)
+    return done
 
 
 def _plan_on_dask(
@@ -247,12 +249,7 @@ def _plan_on_dask(
         with Client(cluster if cluster is not None else scheduler) as client:
             # pure=False: a re-plan is new work even when the job's fields are the same.
             futures = client.map(plan_team, list(jobs), pure=False)
-            results = []
-            for future in futures:
-                results.append(future.result())
-                if on_done:
-                    on_done(results[-1])
-            return results
+            return _collect((future.result() for future in futures), on_done)
     finally:
         if cluster is not None:
             cluster.close()
