@@ -147,22 +147,16 @@ def prepare_teams(settings_path: Path, out: Path) -> list[tuple[Team, Path]]:
 
 def plan_team(job: TeamJob) -> TeamResult:
     """Plan one team's folder as `outreach-planner plan` would there; write its outputs."""
-    from outreach_planner.api import read_previous
-    from outreach_planner.builtin import default_settings_path
+    from outreach_planner.api import load_district, plan_district, read_previous
     from outreach_planner.outputs import write_outputs
-    from outreach_planner.planner import load_inputs, make_plan
-    from outreach_planner.settings import load_settings
 
     began = time.perf_counter()
     home = Path(job.folder)
-    settings = load_settings(home / "settings.toml", base=load_settings(default_settings_path()))
-    if (home / "stops.csv").is_file():
-        settings = settings.replace(stops=home / "stops.csv")
+    district = load_district(home / "settings.toml", folder=home)
     maps = home / "maps"
     previous = read_previous(maps, fresh=job.fresh)
-    today = dt.date.fromisoformat(job.today) if job.today else None
-    inputs = load_inputs(settings)
-    plan = make_plan(settings, inputs, today=today, previous=previous)
+    today = dt.date.fromisoformat(job.today) if job.today else dt.date.today()
+    plan = plan_district(district, today=today, previous=previous)
     write_outputs(plan, maps, lang=job.lang)
     s = plan.summary()
     visits_of = Counter(v.stop.id for run in plan.runs for v in run.visits)

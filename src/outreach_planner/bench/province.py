@@ -124,15 +124,13 @@ def scaling(
 
 
 def _baseline(result: TeamResult):  # type: ignore[no-untyped-def]
+    from outreach_planner.api import load_district
     from outreach_planner.bench.daksong import baseline
-    from outreach_planner.builtin import default_settings_path
-    from outreach_planner.planner import load_inputs
-    from outreach_planner.settings import load_settings
 
     folder = Path(result.folder)
-    settings = load_settings(folder / "settings.toml", base=load_settings(default_settings_path()))
-    inputs = load_inputs(settings)
-    return baseline(settings, inputs.stops, settings.start_date(dt.date(2026, 12, 1)))
+    district = load_district(folder / "settings.toml", folder=folder)
+    settings = district.settings
+    return baseline(settings, district.inputs.stops, settings.start_date(dt.date(2026, 12, 1)))
 
 
 def _peak_rss_mib(results: Sequence[TeamResult]) -> float:
