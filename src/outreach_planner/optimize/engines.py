@@ -2,7 +2,7 @@
 
 Each engine module declares its `NAME`, its `EFFORT` (engine iterations per
 unit of search effort, a PyVRP iteration being 1) and `solve(problem, *,
-time_limit, iterations, seed, initial) -> VrpResult`. It imports its library
+time_limit, iterations, seed, initial, neighbours) -> VrpResult`. It imports its library
 only when it solves, so a missing optional engine fails only when asked for.
 A new engine is one module here and one line below.
 """

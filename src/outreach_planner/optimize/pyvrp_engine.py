@@ -110,18 +110,25 @@ def solve(
     seed: int = 0,
     initial: Sequence[Sequence[int]] | None = None,
     data: pyvrp.ProblemData | None = None,
+    neighbours: int | None = None,
 ) -> VrpResult:
     """Solve with PyVRP's iterated local search; `initial` warm-starts it (routes per vehicle).
 
-    `data` may pass a ProblemData already made from `problem` by `to_problem_data`.
+    `data` may pass a ProblemData already made from `problem` by `to_problem_data`;
+    `neighbours` sets PyVRP's granular neighbourhood (its default: 50).
     """
     import pyvrp
+    from pyvrp.search import NeighbourhoodParams
 
     began = time.perf_counter()
     data = data if data is not None else to_problem_data(problem)
     types = _vehicle_types(problem)
     type_of = {v: t for t, (_, members) in enumerate(types) for v in members}
-    params = pyvrp.SolveParams()
+    params = (
+        pyvrp.SolveParams()
+        if neighbours is None
+        else pyvrp.SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
+    )
     with warnings.catch_warnings():
         # A penalty at its bound only says the search struggles; the result says if it failed.
         warnings.simplefilter("ignore")

@@ -52,6 +52,9 @@ PRIZE_S_PER_PERSON = 60
 # short searches from fresh seeds find more than one long one.
 # The README (Benchmarks) has the figures behind these choices.
 PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.3, 0.35, 4
+# The engine's local search pairs each visit with its 20 nearest (PyVRP's default: 50): as
+# many people reached for about two thirds of the time (README, Benchmarks).
+NEIGHBOURS = 20
 # Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
 MAX_PATTERNS = 2000
 
@@ -154,7 +157,9 @@ def _place_required(rota: RotaFacts, wanted: dict[int, int], report: Progress) -
         pp,
         engine=problem.engine,
         iterations=max(1, int(problem.search_effort * PLACE_SHARE)),
-        settings=SearchSettings(engine_effort=engines.effort(problem.engine)),
+        settings=SearchSettings(
+            engine_effort=engines.effort(problem.engine), neighbours=NEIGHBOURS
+        ),
         seed=problem.seed,
         time_cap=problem.time_cap_s / 2,
         progress=report,
@@ -262,6 +267,7 @@ def _fill_run(
         seed=seed,
         initial=initial,
         time_limit=time_cap,  # a safety stop: the iterations end the search long before
+        neighbours=NEIGHBOURS,
     )
     if res.seconds >= 0.98 * time_cap:
         log.warning("run %d: filling stopped at its time cap: the plan may vary", r)

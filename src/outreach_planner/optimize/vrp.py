@@ -226,11 +226,15 @@ def solve(
     iterations: int | None = None,
     seed: int = 0,
     initial: Sequence[Sequence[int]] | None = None,
+    neighbours: int | None = None,
 ) -> VrpResult:
     """Solve `problem` with the named engine, stopping at `time_limit` seconds or `iterations`.
 
     At least one stop must be given; with `iterations` alone a seed gives the same routes
     every time. `initial` (routes per vehicle) warm-starts engines that accept one.
+    `neighbours`: a local search tries moves between each client and that many of its
+    nearest (fewer make an iteration cheaper); None is the engine's own default, and an
+    engine without such a search ignores it.
     """
     from outreach_planner.optimize import engines  # the engines import this module
 
@@ -238,6 +242,7 @@ def solve(
     if time_limit is None and iterations is None:
         raise ValueError("give time_limit, iterations or both")
     result: VrpResult = module.solve(
-        problem, time_limit=time_limit, iterations=iterations, seed=seed, initial=initial
+        problem, time_limit=time_limit, iterations=iterations, seed=seed, initial=initial,
+        neighbours=neighbours,
     )
     return result

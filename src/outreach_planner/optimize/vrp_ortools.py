@@ -32,11 +32,13 @@ def solve(
     iterations: int | None = None,
     seed: int = 0,
     initial: Sequence[Sequence[int]] | None = None,
+    neighbours: int | None = None,
 ) -> VrpResult:
-    """Solve with OR-Tools routing; `seed` is unused (the search is deterministic)."""
+    """Solve with OR-Tools routing; `seed` and `neighbours` are unused (its search is
+    deterministic and not granular)."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-    del seed
+    del seed, neighbours
     began = time.perf_counter()
     n = problem.num_clients
     vehicles = problem.vehicles

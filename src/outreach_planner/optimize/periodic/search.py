@@ -41,6 +41,9 @@ class SearchSettings:
     relabel_share: float = 0.3  # moves that shift a region to other days
     align_share: float = 0.25  # moves that align neighbours on one pattern
     cycle_moves: int = 60  # moves per cycle when stopped by effort
+    # Nearest clients the engine's local search pairs each client with (None: the engine's
+    # default, 50 for PyVRP); fewer make its iterations cheaper.
+    neighbours: int | None = None
 
     def scaled(self, iterations: float) -> int:
         return max(1, int(iterations * self.engine_effort))
@@ -93,6 +96,7 @@ class Trajectory:
         routed = engine_step(
             self.search, self.current, engine=self.engine, time_limit=self.limit(time_limit),
             iterations=iterations, seed=self.seed + 7919 * (self.cycles + 1),
+            neighbours=self.cfg.neighbours,
         )  # fmt: skip
         self._take(routed, self.search.cost(routed))
 
@@ -158,7 +162,7 @@ class Trajectory:
         polished = engine_step(
             search, cand, engine=self.engine, time_limit=self.limit(None),
             iterations=cfg.scaled(cfg.polish_iterations), seed=self.seed + self.moves,
-            days=sorted(touched),
+            days=sorted(touched), neighbours=cfg.neighbours,
         )  # fmt: skip
         self.polished += 1
         pc = search.cost(polished)
@@ -186,13 +190,13 @@ class Trajectory:
         half = self.limit(None if time_limit is None else time_limit / 2)
         repaired = relaxed_step(
             self.search, self.current, rng, engine=self.engine, time_limit=half,
-            iterations=iterations, seed=seed, only=only,
+            iterations=iterations, seed=seed, only=only, neighbours=self.cfg.neighbours,
         )  # fmt: skip
         if repaired is self.current:
             return
         jumped = engine_step(
             self.search, repaired, engine=self.engine, time_limit=half,
-            iterations=iterations, seed=seed + 1,
+            iterations=iterations, seed=seed + 1, neighbours=self.cfg.neighbours,
         )  # fmt: skip
         jc = self.search.cost(jumped)
         log.debug("relaxed jump: %.0f -> %.0f", self.cur_cost, jc)

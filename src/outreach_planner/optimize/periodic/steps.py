@@ -85,6 +85,7 @@ def engine_step(
     iterations: int | None,
     seed: int,
     days: Sequence[int] | None = None,
+    neighbours: int | None = None,
 ) -> State:
     """Re-route `days` (default all) of `st` with the engine, warm-started; a new state.
 
@@ -110,6 +111,7 @@ def engine_step(
         iterations=iterations,
         seed=seed,
         initial=initial if any(initial) else None,
+        neighbours=neighbours,
     )
     if len({(c, d) for r in res.routes for c, d, _ in map(entries.__getitem__, r)}) < len(
         {(c, d) for c, d, _ in entries}
@@ -146,6 +148,7 @@ def relaxed_step(
     iterations: int | None,
     seed: int,
     only: set[int] | None = None,
+    neighbours: int | None = None,
 ) -> State:
     """Let the engine move each visit of a pattern client on its own, then repair.
 
@@ -190,7 +193,7 @@ def relaxed_step(
         index[(c, day)] = enc.client(vi, days_of_visit[vi].index(day))
     initial = [[index[(c, d)] for c in route] for d in range(pp.days) for route in st.routes[d]]
     res = vrp.solve(enc.problem, engine=engine, time_limit=time_limit, iterations=iterations,
-                    seed=seed, initial=initial)  # fmt: skip
+                    seed=seed, initial=initial, neighbours=neighbours)  # fmt: skip
     if not res.feasible:
         return st
     new = State(pp)
