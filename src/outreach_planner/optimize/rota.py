@@ -46,12 +46,13 @@ log = logging.getLogger("outreach_planner")
 # One person reached is worth one minute of driving: extras fill the day, biggest first.
 PRIZE_S_PER_PERSON = 60
 
-# How the search effort (`RotaProblem.search_effort`) is spent: Phase A tries a
-# share of it in neighbourhood moves, and the fill goes over every run
-# FILL_PASSES times, FILL_FACTOR times the effort in engine iterations each:
-# short searches from fresh seeds find more than one long one.
-# The README (Benchmarks) has the figures behind these choices.
-PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.3, 0.35, 4
+# How the search effort (`RotaProblem.search_effort`) is spent: each of Phase A's
+# lines of search (`SearchSettings.lines`, two: one per core) tries a share of it in
+# neighbourhood moves, and the fill goes over every run FILL_PASSES times,
+# FILL_FACTOR times the effort in engine iterations each: short searches from fresh
+# seeds find more than one long one. The README (Benchmarks) has the figures behind
+# these choices.
+PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.15, 0.25, 4
 # The engine's local search pairs each visit with its 20 nearest (PyVRP's default: 50): as
 # many people reached for about two thirds of the time (README, Benchmarks).
 NEIGHBOURS = 20

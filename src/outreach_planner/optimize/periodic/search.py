@@ -41,6 +41,9 @@ class SearchSettings:
     relabel_share: float = 0.3  # moves that shift a region to other days
     align_share: float = 0.25  # moves that align neighbours on one pattern
     cycle_moves: int = 60  # moves per cycle when stopped by effort
+    # Lines of search, each with its own seed and (where it can) core, sharing their best
+    # after every cycle (`periodic.lines`); 1 is the lone search.
+    lines: int = 2
     # Nearest clients the engine's local search pairs each client with (None: the engine's
     # default, 50 for PyVRP); fewer make its iterations cheaper.
     neighbours: int | None = None

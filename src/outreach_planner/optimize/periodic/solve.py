@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import time
 from collections.abc import Callable
 
+from outreach_planner.optimize.periodic.lines import Child, Here, Plain, adopt, rebuild
 from outreach_planner.optimize.periodic.problem import PeriodicProblem, PeriodicResult
 from outreach_planner.optimize.periodic.search import SearchSettings, Trajectory
 from outreach_planner.optimize.periodic.state import Search, State, patterns_ok
@@ -14,6 +16,9 @@ from outreach_planner.optimize.periodic.state import Search, State, patterns_ok
 log = logging.getLogger("outreach_planner")
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+# Line k searches with seed + k * LINE_SEED: far from the seeds a line derives for itself.
+LINE_SEED = 1_000_003
 
 
 def solve_periodic(
@@ -27,7 +32,8 @@ def solve_periodic(
     settings: SearchSettings | None = None,
     time_cap: float | None = None,
 ) -> PeriodicResult:
-    """Best solution found within `time_limit` seconds or `iterations` neighbourhood moves.
+    """Best solution found within `time_limit` seconds or `iterations` neighbourhood moves
+    per line of search (`SearchSettings.lines`, each on its own core where it can).
 
     With `iterations` and no time limit, every engine call is bounded by its
     own iteration count too, so the result depends on `seed` alone.
@@ -53,19 +59,45 @@ def solve_periodic(
             return run.moves / budget
         return 1 - (deadline - time.perf_counter()) / time_limit
 
-    # The first step: route the greedy patterns with the engine.
-    if time_limit is not None:
-        run.route(max(0.05, min(deadline - time.perf_counter(), 0.1 * time_limit)), None)
-        period = max(2.0, time_limit / 12)
-        while time.perf_counter() < deadline - 0.05 and run.moves < budget:
-            run.cycle(min(period, deadline - time.perf_counter()), frac)
-    else:
-        run.route(None, cfg.scaled(1000))
-        while run.moves < budget and time.perf_counter() < cap_at:
-            run.cycle(None, frac)
+    lines: list[Here | Child] = [Here(run, frac)]
+    # A daemonic process (a pool's worker) may not start children: its lines take turns.
+    apart = cfg.lines > 1 and not multiprocessing.current_process().daemon
+    for k in range(1, cfg.lines):
+        line_seed = seed + k * LINE_SEED
+        if apart:
+            cap_s = cap_at - time.perf_counter() if time_cap is not None else math.inf
+            lines.append(Child(pp, engine, line_seed, cfg, time_limit, budget, cap_s))
+        else:
+            other = Trajectory(Search(pp), engine, line_seed, cfg)
+            other.cap_at = cap_at
+            lines.append(Here(other, frac if time_limit is not None else _moves_frac(other, budget)))
+    # Lines taking turns share the time; lines apart each have all of it.
+    share = 1.0 if apart else 1.0 / len(lines)
+    period = max(2.0, time_limit / 12) if time_limit is not None else 0.0
+    try:
+        shared: list[Plain | None] = [None] * len(lines)
+        first = True
+        while True:
+            now = time.perf_counter()
+            if not first and (run.moves >= budget or now >= min(deadline - 0.05, cap_at)):
+                break
+            seconds = None
+            if time_limit is not None:
+                left = deadline - now
+                seconds = max(0.05, min(left, 0.1 * time_limit) if first else min(period, left))
+                seconds *= share
+            for line, solution in reversed(list(zip(lines, shared, strict=True))):
+                line.send(seconds, first, solution)  # the children first: they start at once
+            reports = [line.receive() for line in lines]
+            shared = _share(search, run, reports)
+            first = False
+    finally:
+        for line in lines:
+            line.close()
     report("improving", 1, 1)
     stats = {
         "moves": run.moves,
+        "lines": len(lines),
         "polished": run.polished,
         "cycles": run.cycles,
         "lns_share": round(run.lns_share, 2),
@@ -75,6 +107,25 @@ def solve_periodic(
     result = _result(search, run.best, began, run.moves, engine)
     result.stats.update(stats)
     return result
+
+
+def _moves_frac(run: Trajectory, budget: float) -> Callable[[], float]:
+    return lambda: run.moves / budget
+
+
+def _share(search: Search, run: Trajectory, reports: list) -> list[Plain | None]:
+    """Give the best solution of all lines to every line that found a worse one (line 0,
+    this process's, directly); what to send each line with its next step."""
+    found = [(r[1], k) for k, r in enumerate(reports) if r is not None]
+    best_cost, k_best = min(found)
+    best: Plain = reports[k_best][0]
+    if k_best != 0 and run.best_cost > best_cost + 1e-9:
+        st = rebuild(search, best)
+        adopt(run, st, search.cost(st))
+    return [
+        best if k != 0 and r is not None and r[1] > best_cost + 1e-9 else None
+        for k, r in enumerate(reports)
+    ]
 
 
 def _result(search: Search, st: State, began: float, moves: int, engine: str) -> PeriodicResult:
