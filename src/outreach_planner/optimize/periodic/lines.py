@@ -15,6 +15,7 @@ never the solve.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -167,10 +168,8 @@ class Child:
 
     def close(self) -> None:
         if self.alive:
-            try:
+            with contextlib.suppress(OSError, EOFError):
                 self.conn.send(None)
-            except (OSError, EOFError):
-                pass
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.terminate()

@@ -70,7 +70,8 @@ def solve_periodic(
         else:
             other = Trajectory(Search(pp), engine, line_seed, cfg)
             other.cap_at = cap_at
-            lines.append(Here(other, frac if time_limit is not None else _moves_frac(other, budget)))
+            own = frac if time_limit is not None else _moves_frac(other, budget)
+            lines.append(Here(other, own))
     # Lines taking turns share the time; lines apart each have all of it.
     share = 1.0 if apart else 1.0 / len(lines)
     period = max(2.0, time_limit / 12) if time_limit is not None else 0.0
