@@ -25,6 +25,7 @@ import itertools
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from outreach_planner.optimize import engines, vrp
@@ -95,8 +96,9 @@ def solve_rota(
             report("adding extra visits", step, steps)
             share = (cap_at - time.perf_counter()) / (steps - step)
             routes[r] = _fill_run(
-                rota, routes, r, required[r], seed=problem.seed + step, time_cap=max(0.05, share)
-            )
+                rota, routes, r, required[r], wanted,
+                seed=problem.seed + step, time_cap=max(0.05, share),
+            )  # fmt: skip
         report("adding extra visits", steps, steps)
 
     placed = {i: sum(route.count(i) for route in routes) for i in wanted}
@@ -216,6 +218,7 @@ def _fill_run(
     routes: list[list[int]],
     r: int,
     required: list[int],
+    wanted: dict[int, int],
     *,
     seed: int,
     time_cap: float,
@@ -243,6 +246,12 @@ def _fill_run(
     if not candidates:
         return current
     worth = {i: problem.stops[i].value * PRIZE_S_PER_PERSON for i in candidates}
+    # A stop short of its required visits (on a horizon too full for all of them, Phase A
+    # may leave a run empty that another stop could have used) is worth more than every
+    # extra together: it comes first.
+    placed = Counter(i for route in others for i in route)
+    first = 1 + sum(worth.values())
+    worth = {i: w + (first if placed[i] < wanted.get(i, 0) else 0) for i, w in worth.items()}
     visits = [Visit(i, rota.spans[i]) for i in required]
     visits += [Visit(i, rota.spans[i], prize=worth[i]) for i in candidates]
     day = rota.shift.working_s
