@@ -316,8 +316,23 @@ def test_a_later_fill_pass_trades_an_extra_for_a_better_one():
     )
     r = RotaFacts(p)
     assert r.fits([0, 1]) and r.fits([0, 2]) and not r.fits([0, 1, 2])
-    route = rota._fill_run(r, [[0, 1]], 0, [0], seed=0, time_cap=4.0)
+    route = rota._fill_run(r, [[0, 1]], 0, [0], {0: 1}, seed=0, time_cap=4.0)
     assert sorted(route) == [0, 2]
+
+
+def test_the_fill_takes_a_stop_short_of_its_visits_before_any_extra():
+    # As above, but P needs a visit Phase A could not place: it comes before B's people.
+    long = 4 * H
+    p = problem(
+        [StopDemand(20 * M, 100, 1), StopDemand(long, 10, 1), StopDemand(long, 5000, 0)],
+        [(500.0, 0.0), (0.0, 600.0), (0.0, -600.0)],
+        runs=runs_of(1, weekdays=(TUE,)),
+    )
+    r = RotaFacts(p)
+    route = rota._fill_run(r, [[0]], 0, [0], {0: 1, 1: 1}, seed=0, time_cap=4.0)
+    assert sorted(route) == [0, 1]
+    # P needing no visit, B's people win (the test above).
+    assert sorted(rota._fill_run(r, [[0]], 0, [0], {0: 1}, seed=0, time_cap=4.0)) == [0, 2]
 
 
 def test_progress_is_reported_for_both_phases():
