@@ -218,9 +218,11 @@ def _commune_shapes(xy: np.ndarray, every: list[UnitCommune], chosen: list[int])
 
 
 def _to_lonlat(shape, proj: LocalProjection):  # type: ignore[no-untyped-def]
-    from shapely.ops import transform
+    import shapely
 
-    return transform(lambda x, y, z=None: _vec_lonlat(proj, x, y), shape)
+    return shapely.transform(
+        shape, lambda xy: np.column_stack(_vec_lonlat(proj, xy[:, 0], xy[:, 1]))
+    )
 
 
 def _vec_lonlat(proj: LocalProjection, x, y):  # type: ignore[no-untyped-def]

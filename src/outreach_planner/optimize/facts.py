@@ -71,3 +71,13 @@ class RotaFacts:
             )
             and stop not in routes[run]
         )
+
+    def too_close(self, run: int, routes: list[list[int]]) -> set[int]:
+        """The stops whose visit on `run` would break the minimum days to another of their
+        visits in `routes`, or that `run` already visits: `gap_ok` for every stop at once."""
+        day = self.runs[run].day
+        close = set(routes[run])
+        for q, route in enumerate(routes):
+            if q != run and abs(self.runs[q].day - day) < self.gap:
+                close.update(route)
+        return close

@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from outreach_planner.optimize import engines, vrp
 from outreach_planner.optimize.facts import RotaFacts
 from outreach_planner.optimize.periodic import PeriodicProblem, SearchSettings, solve_periodic
@@ -57,6 +59,15 @@ PLACE_SHARE, FILL_FACTOR, FILL_PASSES = 0.15, 0.25, 4
 # The engine's local search pairs each visit with its 20 nearest (PyVRP's default: 50): as
 # many people reached for about two thirds of the time (README, Benchmarks).
 NEIGHBOURS = 20
+# A run's fill is offered at most this many candidates, those nearest to the run (its
+# depot and stops): a day holds a few dozen stops, and on a team of hundreds the far ones
+# only slow the engine (its neighbour lists grow with the square of the clients).
+FILL_NEAREST = 120
+# Up to this many runs, each run's fill gets the whole FILL_FACTOR; past it, less
+# (`fill_share`: the square root of FILL_RUNS / runs), so that a long horizon's fill
+# grows as the square root of its runs, not in step with them, and stays well inside
+# the time cap it shares. A 4-week horizon of 2 vehicles twice a week is 16 runs.
+FILL_RUNS = 16
 # Visit patterns listed per stop at most (see `_patterns`): 8 runs and 2 visits give 28.
 MAX_PATTERNS = 2000
 
@@ -161,7 +172,9 @@ def _place_required(rota: RotaFacts, wanted: dict[int, int], report: Progress) -
         engine=problem.engine,
         iterations=max(1, int(problem.search_effort * PLACE_SHARE)),
         settings=SearchSettings(
-            engine_effort=engines.effort(problem.engine), neighbours=NEIGHBOURS
+            engine_effort=engines.effort(problem.engine),
+            neighbours=NEIGHBOURS,
+            packed_start=True,
         ),
         seed=problem.seed,
         time_cap=problem.time_cap_s / 2,
@@ -235,23 +248,27 @@ def _fill_run(
     problem = rota.problem
     current = routes[r]
     others = [*routes[:r], list(required), *routes[r + 1 :]]
+    close = rota.too_close(r, others)
     candidates = [
         i
         for i, stop in enumerate(problem.stops)
-        if stop.value > 0
-        and i in rota.reachable
-        and r in rota.allowed[i]
-        and rota.gap_ok(i, r, others)
+        if stop.value > 0 and i in rota.reachable and r in rota.allowed[i] and i not in close
     ]
     if not candidates:
         return current
+    placed = Counter(i for route in others for i in route)
+    short = {i for i in candidates if placed[i] < wanted.get(i, 0)}
+    if len(candidates) > FILL_NEAREST:
+        near = _nearest(problem.travel_s, [0, *(i + 1 for i in current)], candidates)
+        # The extras on the run and the stops short of visits stay candidates.
+        keep = set(near[:FILL_NEAREST]) | set(current) | short
+        candidates = [i for i in candidates if i in keep]
     worth = {i: problem.stops[i].value * PRIZE_S_PER_PERSON for i in candidates}
     # A stop short of its required visits (on a horizon too full for all of them, Phase A
     # may leave a run empty that another stop could have used) is worth more than every
     # extra together: it comes first.
-    placed = Counter(i for route in others for i in route)
     first = 1 + sum(worth.values())
-    worth = {i: w + (first if placed[i] < wanted.get(i, 0) else 0) for i, w in worth.items()}
+    worth = {i: w + (first if i in short else 0) for i, w in worth.items()}
     visits = [Visit(i, rota.spans[i]) for i in required]
     visits += [Visit(i, rota.spans[i], prize=worth[i]) for i in candidates]
     day = rota.shift.working_s
@@ -270,6 +287,7 @@ def _fill_run(
     start = [enc.client(visit_of[i], j) for i, j in zip(current, used, strict=True)]
     initial = [start] if start else None
     effort = problem.search_effort * FILL_FACTOR * engines.effort(problem.engine)
+    effort *= fill_share(len(rota.runs))
     res = vrp.solve(
         enc.problem,
         engine=problem.engine,
@@ -287,3 +305,16 @@ def _fill_run(
         log.warning("run %d: filling dropped a required visit; extras skipped", r)
         return current
     return route
+
+
+def fill_share(runs: int) -> float:
+    """The share of FILL_FACTOR each run's fill gets on a horizon of `runs` runs."""
+    return min(1.0, math.sqrt(FILL_RUNS / runs)) if runs else 1.0
+
+
+def _nearest(travel_s: np.ndarray, origins: list[int], stops: list[int]) -> list[int]:
+    """`stops` (stop indices) by their travel time from the nearest of `origins` (matrix
+    indices), nearest first; ties by index."""
+    from_any = travel_s[np.ix_(origins, [i + 1 for i in stops])].min(axis=0)
+    order = np.lexsort((np.asarray(stops), from_any))
+    return [stops[k] for k in order]
