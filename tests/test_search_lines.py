@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import random
+import time
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from outreach_planner.optimize.periodic import PeriodicProblem, SearchSettings, 
 from outreach_planner.optimize.periodic import lines as lines_module
 from outreach_planner.optimize.periodic.lines import plain, rebuild
 from outreach_planner.optimize.periodic.search import Trajectory
+from outreach_planner.optimize.periodic import solve as solve_module
 from outreach_planner.optimize.periodic.solve import _share
 from outreach_planner.optimize.periodic.state import Search
 
@@ -88,4 +90,19 @@ def test_a_line_whose_process_dies_costs_only_itself(monkeypatch, caplog):
         )
     assert res.feasible
     assert (res.routes, res.days_of, res.distance) == alone  # line 0 went on alone
+    assert "ended early" in caplog.text
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the stuck child is made by fork")
+def test_a_line_whose_process_hangs_is_given_up(monkeypatch, caplog):
+    monkeypatch.setattr(lines_module, "_serve", lambda *args: time.sleep(600))
+    monkeypatch.setattr(solve_module, "SILENCE_S", 0.5)
+    began = time.perf_counter()
+    with caplog.at_level(logging.WARNING, logger="outreach_planner"):
+        res = solve_periodic(
+            _problem(), iterations=20, seed=4, time_cap=3.0,
+            settings=SearchSettings(lines=2, cycle_moves=10),
+        )  # fmt: skip
+    assert res.feasible
+    assert time.perf_counter() - began < 30  # not the child's 600 s
     assert "ended early" in caplog.text

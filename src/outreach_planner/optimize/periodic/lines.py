@@ -105,7 +105,7 @@ class Here:
     def send(self, seconds: float | None, first: bool, shared: Plain | None) -> None:
         self.order = (seconds, first, shared)
 
-    def receive(self) -> Report | None:
+    def receive(self, wait: float | None = None) -> Report | None:
         assert self.order is not None
         seconds, first, shared = self.order
         run = self.run
@@ -151,15 +151,20 @@ class Child:
         except (OSError, EOFError):
             self._lost()
 
-    def receive(self) -> Report | None:
+    def receive(self, wait: float | None = None) -> Report | None:
+        """The step's report; None once the line is lost. A line silent for `wait`
+        seconds (None: no limit) is ended: a stuck child must not hang the solve."""
         if not self.alive:
             return None
         try:
-            report: Report = self.conn.recv()
-            return report
+            if self.conn.poll(wait):
+                report: Report = self.conn.recv()
+                return report
+            self._lost()
+            self.process.kill()
         except (OSError, EOFError):
             self._lost()
-            return None
+        return None
 
     def _lost(self) -> None:
         if self.alive:

@@ -19,6 +19,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 # Line k searches with seed + k * LINE_SEED: far from the seeds a line derives for itself.
 LINE_SEED = 1_000_003
+# Seconds past the time limit or cap that a child line may stay silent before it is given up.
+SILENCE_S = 10.0
 
 
 def solve_periodic(
@@ -89,7 +91,10 @@ def solve_periodic(
                 seconds *= share
             for line, solution in reversed(list(zip(lines, shared, strict=True))):
                 line.send(seconds, first, solution)  # the children first: they start at once
-            reports = [line.receive() for line in lines]
+            # Past the time limit or cap (and a margin), a silent child is given up.
+            ends = min(deadline, cap_at)
+            wait = None if ends == math.inf else max(0.0, ends - time.perf_counter()) + SILENCE_S
+            reports = [line.receive(wait) for line in lines]
             shared = _share(search, run, reports)
             first = False
     finally:
