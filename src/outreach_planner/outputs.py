@@ -9,6 +9,7 @@ another plan), and plan.json and the caller are told which file is missing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -34,8 +35,13 @@ from outreach_planner.plan import Plan, Run
 from outreach_planner.render.calendar import render_calendar
 from outreach_planner.render.gpx import render_run_gpx
 from outreach_planner.render.maps import render_index_map, render_run_map
-from outreach_planner.render.route_sheet import render_route_sheet, render_week_overview
+from outreach_planner.render.route_sheet import (
+    read_fonts,
+    render_route_sheet,
+    render_week_overview,
+)
 from outreach_planner.render.schedule_csv import render_schedule_csv
+from outreach_planner.render.workers import run_all
 
 _SAFE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$")
 # A run's own files, as `run_basename` names them.
@@ -130,19 +136,43 @@ def _renderers(plan: Plan, out: Path, labels: Labels) -> list[tuple[str, Callabl
     return jobs
 
 
+def _attempt(name: str, render: Callable[[], bytes]) -> bytes | FailedOutput:
+    try:
+        return render()
+    except Exception as exc:  # one output lost, not the plan: reported, never silent
+        said = " ".join(str(exc).split())  # one line, whatever the library said
+        said = said if len(said) <= 160 else said[:159] + "…"
+        return FailedOutput(name, f"{type(exc).__name__}: {said}",
+                            "".join(traceback.format_exception(exc)))  # fmt: skip
+
+
+def _weight(name: str) -> float:
+    """A file's rendering time relative to a run's HTML map (see README.md): heavy ones go first."""
+    if name.endswith(".pdf"):
+        return 10.0
+    return 6.0 if name == "index.html" else 1.0
+
+
 def _render_all(
-    plan: Plan, out: Path, labels: Labels
+    plan: Plan, out: Path, labels: Labels, workers: int | None = None
 ) -> tuple[dict[str, bytes], list[FailedOutput]]:
+    jobs = _renderers(plan, out, labels)
+    # Once for every process that renders PDFs. Faces that cannot be read fail each PDF
+    # on its own, reported as any renderer's failure.
+    with contextlib.suppress(Exception):
+        read_fonts()
+    outcomes = run_all(
+        [partial(_attempt, name, render) for name, render in jobs],
+        [_weight(name) for name, _ in jobs],
+        workers=workers,
+    )
     files: dict[str, bytes] = {}
     failed: list[FailedOutput] = []
-    for name, render in _renderers(plan, out, labels):
-        try:
-            files[name] = render()
-        except Exception as exc:  # one output lost, not the plan: reported, never silent
-            said = " ".join(str(exc).split())  # one line, whatever the library said
-            said = said if len(said) <= 160 else said[:159] + "…"
-            failed.append(FailedOutput(name, f"{type(exc).__name__}: {said}",
-                                       "".join(traceback.format_exception(exc))))  # fmt: skip
+    for (name, _), outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, FailedOutput):
+            failed.append(outcome)
+        else:
+            files[name] = outcome
     return files, failed
 
 
@@ -162,11 +192,18 @@ def _dropped_runs(plan: Plan, ours: set[str], written: dict[str, bytes]) -> list
 
 
 def write_outputs(
-    plan: Plan, out: Path, *, lang: str = "vi", on_wait: Callable[[str], None] | None = None
+    plan: Plan,
+    out: Path,
+    *,
+    lang: str = "vi",
+    on_wait: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> WrittenOutputs:
     """Render everything, then replace the folder's previous outputs all together.
 
-    `on_wait` is called once with a message if another run holds the folder.
+    `on_wait` is called once with a message if another run holds the folder. The files are
+    rendered by `workers` processes (None: one per core, where that is safe; see
+    render/workers.py); the bytes are the same whatever their number.
     Raises InputError when the folder cannot be written (nothing is changed then).
     """
     check_output_folder(out)
@@ -175,7 +212,7 @@ def write_outputs(
         with output_lock(out, on_wait=on_wait):
             remove_stale_temporaries(out)
             ours = {name for name in read_manifest(out) if os.path.lexists(out / name)}
-            files, failed = _render_all(plan, out, labels)
+            files, failed = _render_all(plan, out, labels, workers)
             warnings = [{"file": f.name, "problem": f.message} for f in failed]
             files["plan.json"] = render_plan_json(plan, warnings=warnings)
             # A failed output's previous file is another plan's: it goes too.

@@ -111,3 +111,15 @@ def output_lock(
             else:
                 _unlock(fd)
                 os.close(fd)
+
+
+def close_inherited_locks() -> None:
+    """In a forked child: close the lock files it inherited, without unlocking them.
+
+    The lock stays with the parent (unlocking any copy would free it for everyone), and
+    a child that outlives a killed parent does not keep the folder locked.
+    """
+    for fd, _ in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()

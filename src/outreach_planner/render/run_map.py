@@ -17,6 +17,7 @@ import matplotlib
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 from shapely.geometry import box
 
 from outreach_planner.geo import LocalProjection, LonLat
@@ -66,21 +67,25 @@ def _map_rc() -> Any:
     )
 
 
-def render_run_map_png(
+def render_run_map_image(
     plan: Plan,
     run: Run,
     labels: Labels,
     *,
     size_mm: tuple[float, float],
     attribution: str | None = None,
-) -> bytes:
-    """The run's map (`draw_run_map`) as PNG."""
+) -> Image.Image:
+    """The run's map (`draw_run_map`) as an RGBA image.
+
+    The pixels, not a PNG: the PDF stores pixels, so a PNG would be encoded only for
+    fpdf2 to decode it again, for the same bytes in the PDF.
+    """
     with _map_rc():
         fig = draw_run_map(plan, run, labels, size_mm=size_mm, attribution=attribution)
         buf = io.BytesIO()
-        # No "Software" entry: the PNG stays the same across matplotlib patch releases.
-        fig.savefig(buf, format="png", dpi=_MAP_DPI, metadata={"Software": None})
-    return buf.getvalue()
+        fig.savefig(buf, format="rgba", dpi=_MAP_DPI)
+    width, height = fig.canvas.get_width_height(physical=True)
+    return Image.frombuffer("RGBA", (width, height), buf.getvalue())
 
 
 def draw_run_map(

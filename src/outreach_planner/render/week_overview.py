@@ -17,7 +17,15 @@ from fpdf import FontFace
 
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
-from outreach_planner.render.route_sheet import _MARGIN_MM, FONT, TABLE_PT, _Sheet, pdf_text
+from outreach_planner.render.route_sheet import (
+    _MARGIN_MM,
+    FONT,
+    TABLE_PT,
+    _Sheet,
+    pdf_text,
+    unbroken_lines,
+    use_glyphs,
+)
 
 _GAP_MM = 6.0  # between run columns
 _WIDE = 2  # at most this many runs get the wide columns
@@ -94,6 +102,10 @@ class _Layout:
 
 
 def _lines(pdf: _Sheet, width: float, line: float, text: str) -> int:
+    lines = None if "\n" in text else unbroken_lines(pdf, width, text)
+    if lines is not None:
+        use_glyphs(pdf, text)
+        return lines
     wrapped = pdf.multi_cell(width, line, text, dry_run=True, output="LINES")
     return len(cast(list[str], wrapped))
 
