@@ -16,6 +16,7 @@ from typing import Any
 import matplotlib
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from PIL import Image
 from shapely.geometry import box
@@ -148,11 +149,21 @@ def draw_run_map(
         near = [(ex, ey) for ex, ey in near if 0 < math.hypot(ex, ey) < span_x / 6] or near
         side_x = -1 if sum(ex for ex, _ in near) > 0 else 1
         side_y = -1 if sum(ey for _, ey in near) > 0 else 1
+        # Every commune outline in one collection: drawn as separate lines would be (the dashes
+        # start again on each ring), without the cost of an artist each.
+        rings = [
+            [km(LonLat(*c[:2])) for c in ring.coords]
+            for commune in plan.communes
+            for poly in _polygons(commune.geometry)
+            for ring in (poly.exterior, *poly.interiors)  # type: ignore[attr-defined]
+        ]
+        ax.add_collection(
+            LineCollection(
+                rings, colors="#777777", linewidths=1.0, linestyles=[(0, (5, 3))], zorder=1
+            ),
+            autolim=False,
+        )
         for commune in plan.communes:
-            for poly in _polygons(commune.geometry):
-                for ring in (poly.exterior, *poly.interiors):  # type: ignore[attr-defined]
-                    cx_, cy_ = zip(*(km(LonLat(*c[:2])) for c in ring.coords), strict=True)
-                    ax.plot(cx_, cy_, color="#777777", lw=1.0, ls=(0, (5, 3)), zorder=1)
             # The name stands inside the part of the commune the map shows.
             shown = commune.geometry.intersection(frame)
             if shown.is_empty:
@@ -232,10 +243,18 @@ def draw_run_map(
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#222222", "alpha": 0.9},
             arrowprops={"arrowstyle": "-", "color": "#222222", "lw": 1},
         )
-        for n, (sx, sy) in enumerate(pts[1:-1], start=1):
+        stops = pts[1:-1]
+        if stops:  # one collection: the markers overlap in visiting order all the same
             ax.scatter(
-                [sx], [sy], s=260, color=ROUTE_COLOUR, edgecolors="white", linewidths=1.5, zorder=6
+                [sx for sx, _ in stops],
+                [sy for _, sy in stops],
+                s=260,
+                color=ROUTE_COLOUR,
+                edgecolors="white",
+                linewidths=1.5,
+                zorder=6,
             )
+        for n, (sx, sy) in enumerate(stops, start=1):
             ax.text(
                 sx,
                 sy,

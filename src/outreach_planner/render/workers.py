@@ -18,7 +18,6 @@ the jobs it took and did not deliver are rendered here.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import pickle
@@ -76,7 +75,12 @@ def run_all(
     try:
         for _ in range(count - 1):
             result_r, result_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no memory or process slot for one more: the others share the work
+                os.close(result_r)
+                os.close(result_w)
+                break
             if pid == 0:  # the helper: never returns
                 os.close(result_r)
                 for fd in helpers.values():
@@ -93,9 +97,11 @@ def run_all(
     finally:
         os.close(queue_r)
         for pid, fd in helpers.items():  # only when this process is interrupted
-            with contextlib.suppress(OSError):
+            try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+            except OSError:  # already gone
+                pass
             os.close(fd)
     # A job a dead helper took, or any it did not send, is done here.
     return [results[i] if i in results else jobs[i]() for i in range(len(jobs))]
