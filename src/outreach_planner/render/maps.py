@@ -91,6 +91,16 @@ class _Bound(MacroElement):
         self.html_js = js_string(html_text)
         self.options = options
 
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement's
+        """As MacroElement.render, without parsing the script as a template again: it holds
+        no template syntax (`js_string` escapes braces), so that parse would give it back as
+        it is, at a cost that counts with hundreds of popups and tooltips on a map."""
+        script = self._template.module.__dict__["script"](self, kwargs)
+        # What the parse would change (syntax, "\r", a last newline): parsed, as before.
+        parsed = any(s in script for s in ("{{", "{%", "{#", "\r")) or script.endswith("\n")
+        part = Element(script) if parsed else RawHtml(script)
+        _root_of(self).script.add_child(part, name=self.get_name())
+
 
 def _popup(layer: Element, html_text: str) -> None:
     """Bind a popup of HTML (already escaped where it holds input text)."""
@@ -105,6 +115,10 @@ def _tooltip(layer: Element, text: str) -> None:
 def _root(m: folium.Map) -> Figure:
     """The page around a map (folium types it as a plain Element)."""
     return cast(Figure, m.get_root())
+
+
+def _root_of(element: Element) -> Figure:
+    return cast(Figure, element.get_root())
 
 
 class RawHtml(Element):

@@ -1,5 +1,6 @@
-"""The PDFs' short cuts (faces read once per process, lines counted without laying them out)
-give the same bytes as the long way."""
+"""The renderers' short cuts give the same bytes as the long way: in the PDFs, faces read once
+per process and lines counted without laying them out; in the maps, popups and tooltips not
+parsed as templates a second time."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import datetime as dt
 from typing import cast
 
 import pytest
+from branca.element import MacroElement
 
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan
 from outreach_planner.planner import load_inputs, make_plan
-from outreach_planner.render import route_sheet, week_overview
+from outreach_planner.render import maps, route_sheet, week_overview
 from outreach_planner.render.route_sheet import (
     FONT,
     _Sheet,
@@ -68,6 +70,17 @@ def test_lines_counted_without_laying_out_give_the_bytes_of_the_long_way(
     monkeypatch.setattr(route_sheet, "unbroken_lines", lambda *_: None)
     monkeypatch.setattr(week_overview, "unbroken_lines", lambda *_: None)
     assert _sheets(plan) == quick
+
+
+def test_popups_not_parsed_again_give_the_bytes_of_parsing_them(
+    long_names: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labels = Labels("vi")
+    quick = [maps.render_run_map(long_names, 0, labels), maps.render_index_map(long_names, labels)]
+    assert quick[0].count(b".bindPopup(") > 2 and quick[0].count(b".bindTooltip(") > 2
+    monkeypatch.setattr(maps._Bound, "render", MacroElement.render)
+    assert [maps.render_run_map(long_names, 0, labels),
+            maps.render_index_map(long_names, labels)] == quick  # fmt: skip
 
 
 def test_a_count_without_laying_out_is_the_count_of_multi_cell() -> None:
