@@ -14,14 +14,9 @@ from branca.element import MacroElement
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan
 from outreach_planner.planner import load_inputs, make_plan
-from outreach_planner.render import maps, route_sheet, week_overview
-from outreach_planner.render.route_sheet import (
-    FONT,
-    _Sheet,
-    render_route_sheet,
-    render_week_overview,
-    unbroken_lines,
-)
+from outreach_planner.render import maps, pdf_fonts, route_sheet, week_overview
+from outreach_planner.render.pdf_fonts import FONT, unbroken_lines
+from outreach_planner.render.route_sheet import _Sheet, render_route_sheet, render_week_overview
 from outreach_planner.settings import Settings
 
 
@@ -54,9 +49,9 @@ def test_faces_read_once_give_the_bytes_of_faces_read_for_each_document(
     tiny_plan: Plan, long_names: Plan, which: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = tiny_plan if which == "tiny" else long_names
-    monkeypatch.setattr(route_sheet, "_READ", {})
+    monkeypatch.setattr(pdf_fonts, "_READ", {})
     first = _sheets(plan)  # the first document reads the faces from their files
-    assert route_sheet._READ
+    assert pdf_fonts._READ
     assert _sheets(plan) == first  # the others copy that reading
     assert _sheets(plan) == first
 

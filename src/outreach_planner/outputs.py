@@ -35,11 +35,8 @@ from outreach_planner.plan import Plan, Run
 from outreach_planner.render.calendar import render_calendar
 from outreach_planner.render.gpx import render_run_gpx
 from outreach_planner.render.maps import render_index_map, render_run_map
-from outreach_planner.render.route_sheet import (
-    read_fonts,
-    render_route_sheet,
-    render_week_overview,
-)
+from outreach_planner.render.pdf_fonts import read_fonts
+from outreach_planner.render.route_sheet import render_route_sheet, render_week_overview
 from outreach_planner.render.schedule_csv import render_schedule_csv
 from outreach_planner.render.workers import run_all
 

@@ -17,15 +17,8 @@ from fpdf import FontFace
 
 from outreach_planner.labels import Labels
 from outreach_planner.plan import Plan, Run
-from outreach_planner.render.route_sheet import (
-    _MARGIN_MM,
-    FONT,
-    TABLE_PT,
-    _Sheet,
-    pdf_text,
-    unbroken_lines,
-    use_glyphs,
-)
+from outreach_planner.render.pdf_fonts import FONT, unbroken_lines, use_glyphs
+from outreach_planner.render.route_sheet import _MARGIN_MM, TABLE_PT, _Sheet, pdf_text
 
 _GAP_MM = 6.0  # between run columns
 _WIDE = 2  # at most this many runs get the wide columns
