@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import multiprocessing
@@ -53,7 +54,10 @@ def solve_periodic(
     if not search.visiting:
         return _result(search, State(pp), began, 0, engine)
     budget = iterations if iterations is not None else math.inf
-    run = Trajectory(search, engine, seed, cfg)
+    # The packed start (`packing`) is the last line's alone: the others start from their
+    # own greedy patterns as without it (the lines would otherwise all start alike).
+    plain_cfg = dataclasses.replace(cfg, packed_start=False)
+    run = Trajectory(search, engine, seed, cfg if cfg.lines <= 1 else plain_cfg)
     run.cap_at = cap_at
 
     def frac() -> float:
@@ -66,11 +70,12 @@ def solve_periodic(
     apart = cfg.lines > 1 and not multiprocessing.current_process().daemon
     for k in range(1, cfg.lines):
         line_seed = seed + k * LINE_SEED
+        others_cfg = cfg if k == cfg.lines - 1 else plain_cfg
         if apart:
             cap_s = cap_at - time.perf_counter() if time_cap is not None else math.inf
-            lines.append(Child(pp, engine, line_seed, cfg, time_limit, budget, cap_s))
+            lines.append(Child(pp, engine, line_seed, others_cfg, time_limit, budget, cap_s))
         else:
-            other = Trajectory(Search(pp), engine, line_seed, cfg)
+            other = Trajectory(Search(pp), engine, line_seed, others_cfg)
             other.cap_at = cap_at
             own = frac if time_limit is not None else _moves_frac(other, budget)
             lines.append(Here(other, own))
