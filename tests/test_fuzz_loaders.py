@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from outreach_planner.errors import InputError
 from outreach_planner.io.communes import load_communes
-from outreach_planner.io.villages import LANGUAGE_CODES, load_villages
+from outreach_planner.io.villages import LANGUAGE_CODES, id_text, load_villages
 from outreach_planner.programme import load_programme
 from outreach_planner.settings import load_settings
 
@@ -109,7 +109,8 @@ def test_mutated_villages(tmp_path: Path, choice: st.DataObject, new: Any) -> No
         return
     _assert_sound(villages)
     # What was accepted is what the file says, village by village.
-    by_id = {f["properties"]["id"]: f for f in doc["features"]}
+    # A whole-number id (as a spreadsheet exports it) is kept as its text.
+    by_id = {id_text(f["properties"]["id"]): f for f in doc["features"]}
     assert {v.id for v in villages} == set(by_id)
     for v in villages:
         props, coords = by_id[v.id]["properties"], by_id[v.id]["geometry"]["coordinates"]

@@ -326,3 +326,19 @@ def test_builtin_villages_are_marked_estimated(builtin_villages: list[Village]) 
 def test_builtin_village_ids_are_unique_and_sorted(builtin_villages: list[Village]) -> None:
     ids = [v.id for v in builtin_villages]
     assert ids == sorted(set(ids))
+
+
+def test_a_village_with_a_number_for_id_can_be_moved_by_hand(tmp_path: Path) -> None:
+    # A spreadsheet's export writes 101, not "101": loaded as "101", it is moved as "101".
+    from outreach_planner.io.villages import move_village
+
+    doc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [107.6, 12.2]},
+        "properties": {"id": 101, "name": "Thôn 1", "commune": "Xã A", "population": 500,
+                       "households": 120},
+    }]}  # fmt: skip
+    path = tmp_path / "v.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert [v.id for v in load_villages(path)] == ["101"]
+    assert move_village(path, "101", LonLat(107.61, 12.21)) == (107.6, 12.2)
+    assert load_villages(path)[0].position == LonLat(107.61, 12.21)

@@ -47,8 +47,7 @@ def load_villages(path: Path, *, communes: list[Commune] | None = None) -> list[
         where = f"feature {i}" + (f" (id {vid})" if isinstance(vid, str | int) else "")
         ok = True
 
-        if isinstance(vid, int) and not isinstance(vid, bool):
-            vid = str(vid)
+        vid = id_text(vid)
         if not isinstance(vid, str) or not vid.strip():
             problems.add(where, "id", vid, "a non-empty id")
             ok = False
@@ -203,6 +202,11 @@ def villages_geojson(features: Sequence[dict[str, Any]], *, source: str) -> byte
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def id_text(value: object) -> object:
+    """An id as the loader keeps it: a whole number (a spreadsheet's export) as its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def move_village(path: Path, village_id: str, position: LonLat) -> tuple[float, float]:
     """Put a village where it is (placed by hand), rewriting the layer atomically with every
     other byte of meaning kept; returns its old (lon, lat). Unknown id: InputError."""
@@ -211,7 +215,7 @@ def move_village(path: Path, village_id: str, position: LonLat) -> tuple[float, 
     data = read_json(path, what="villages")
     for feat in data.get("features", []) if isinstance(data, dict) else []:
         props = feat.get("properties") or {}
-        if props.get("id") == village_id:
+        if id_text(props.get("id")) == village_id:
             old = feat["geometry"]["coordinates"]
             feat["geometry"] = {"type": "Point",
                                 "coordinates": [round(position.lon, 6), round(position.lat, 6)]}
