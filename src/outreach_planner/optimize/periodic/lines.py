@@ -22,6 +22,7 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -68,25 +69,31 @@ def adopt(run: Trajectory, st: State, cost: float) -> None:
     run.best, run.best_cost = st, cost
 
 
-def _serve(
-    conn: Connection,
-    pp: PeriodicProblem,
-    engine: str,
-    seed: int,
-    cfg: SearchSettings,
-    time_limit: float | None,
-    budget: float,
-    cap_s: float,
-) -> None:
+@dataclass(frozen=True)
+class LineSpec:
+    """What a child needs to search a line: the problem, engine, its seed and settings,
+    and its bounds (the time limit or the move budget; the cap, from its start)."""
+
+    pp: PeriodicProblem
+    engine: str
+    seed: int
+    cfg: SearchSettings
+    time_limit: float | None
+    budget: float
+    cap_s: float
+
+
+def _serve(conn: Connection, spec: LineSpec) -> None:
     """A child's line: take steps as told until told to stop."""
-    search = Search(pp)
-    run = Trajectory(search, engine, seed, cfg)
+    search = Search(spec.pp)
+    run = Trajectory(search, spec.engine, spec.seed, spec.cfg)
     began = time.perf_counter()
-    run.cap_at = began + cap_s if cap_s != math.inf else math.inf
+    run.cap_at = began + spec.cap_s if spec.cap_s != math.inf else math.inf
+    time_limit = spec.time_limit
 
     def frac() -> float:
         if time_limit is None:
-            return run.moves / budget
+            return run.moves / spec.budget
         return min(1.0, (time.perf_counter() - began) / time_limit)
 
     here = Here(run, frac)
@@ -122,23 +129,14 @@ class Here:
 class Child:
     """A line in a child process, driven step by step over a pipe."""
 
-    def __init__(
-        self,
-        pp: PeriodicProblem,
-        engine: str,
-        seed: int,
-        cfg: SearchSettings,
-        time_limit: float | None,
-        budget: float,
-        cap_s: float,
-    ):
+    def __init__(self, spec: LineSpec):
         # fork starts at once and shares the problem; elsewhere (Windows, macOS) spawn.
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         ctx: Any = multiprocessing.get_context(method)
         self.conn, theirs = ctx.Pipe()
         self.process: Any = ctx.Process(
             target=_serve,
-            args=(theirs, pp, engine, seed, cfg, time_limit, budget, cap_s),
+            args=(theirs, spec),
             daemon=True,
         )
         self.process.start()

@@ -9,7 +9,14 @@ import multiprocessing
 import time
 from collections.abc import Callable
 
-from outreach_planner.optimize.periodic.lines import Child, Here, Plain, adopt, rebuild
+from outreach_planner.optimize.periodic.lines import (
+    Child,
+    Here,
+    LineSpec,
+    Plain,
+    adopt,
+    rebuild,
+)
 from outreach_planner.optimize.periodic.problem import PeriodicProblem, PeriodicResult
 from outreach_planner.optimize.periodic.search import SearchSettings, Trajectory
 from outreach_planner.optimize.periodic.state import Search, State, patterns_ok
@@ -73,7 +80,8 @@ def solve_periodic(
         others_cfg = cfg if k == cfg.lines - 1 else plain_cfg
         if apart:
             cap_s = cap_at - time.perf_counter() if time_cap is not None else math.inf
-            lines.append(Child(pp, engine, line_seed, others_cfg, time_limit, budget, cap_s))
+            spec = LineSpec(pp, engine, line_seed, others_cfg, time_limit, budget, cap_s)
+            lines.append(Child(spec))
         else:
             other = Trajectory(Search(pp), engine, line_seed, others_cfg)
             other.cap_at = cap_at
