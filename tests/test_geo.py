@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from outreach_planner.geo import LocalProjection, LonLat, geodesic_m
@@ -55,7 +56,7 @@ def test_geodesic_one_degree_of_latitude_at_the_equator() -> None:
 
 
 def test_geodesic_one_degree_of_longitude_at_the_equator() -> None:
-    # Telling the two apart shows the (lon, lat) order reaches geopy correctly.
+    # Telling the two apart shows the (lon, lat) order reaches the geodesic correctly.
     d = geodesic_m(LonLat(0.0, 0.0), LonLat(1.0, 0.0))
     assert d == pytest.approx(111_320, rel=1e-3)
 
@@ -110,3 +111,17 @@ def test_geodesic_matrix_is_the_pairwise_geodesic() -> None:
         for j, b in enumerate(points):
             assert matrix[i, j] == pytest.approx(geodesic_m(a, b), abs=1e-3)
     assert list(geodesic_to_m(points[3], points)) == pytest.approx(list(matrix[3]), abs=1e-6)
+
+
+def test_geodesic_is_geopys_to_the_micrometre() -> None:
+    # The same Karney geodesic as geopy's, so plans keep their metres (and stops their
+    # villages) whichever library computes them; points across Vietnam and far apart.
+    from geopy.distance import geodesic
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        lon1, lon2 = rng.uniform(102.0, 110.0, 2)
+        lat1, lat2 = rng.uniform(8.0, 23.5, 2)
+        a, b = LonLat(float(lon1), float(lat1)), LonLat(float(lon2), float(lat2))
+        want = geodesic((b.lat, b.lon), (a.lat, a.lon)).meters
+        assert geodesic_m(a, b) == pytest.approx(want, abs=1e-6)

@@ -2,6 +2,10 @@
 
 Everything inside the package passes `LonLat`; conversion to folium's
 ``[lat, lon]`` or geopy's ``(lat, lon)`` happens only at those edges.
+
+Distances are Karney's WGS84 geodesics in PROJ's C code (pyproj), the algorithm geopy's
+`geodesic` runs in Python: the same metres, without importing geopy (and its geocoders'
+HTTP stack) on every command; geopy is imported only by the online geocoders.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from geopy.distance import geodesic
 from pyproj import Geod
 
 # Karney's algorithm as geopy's `geodesic` uses it, vectorised in PROJ's C code.
@@ -38,8 +41,8 @@ class LonLat:
 
 
 def geodesic_m(a: LonLat, b: LonLat) -> float:
-    """Geodesic distance in metres on the WGS84 ellipsoid (geopy / Karney)."""
-    return float(geodesic(a.as_latlon(), b.as_latlon()).meters)
+    """Geodesic distance in metres on the WGS84 ellipsoid (Karney, as geopy's `geodesic`)."""
+    return float(_WGS84.inv(a.lon, a.lat, b.lon, b.lat)[2])
 
 
 def geodesic_matrix_m(points: Sequence[LonLat]) -> np.ndarray:
