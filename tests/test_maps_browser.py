@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from browser_pages import new_page
 
 from outreach_planner.outputs import write_outputs
 from outreach_planner.planner import load_inputs, make_plan
@@ -14,8 +15,6 @@ from outreach_planner.settings import load_settings
 TINY = Path(__file__).parent / "data" / "tiny"
 
 pytestmark = pytest.mark.browser
-
-
 
 
 def _plan_folder(folder: Path, villages: Path | None = None) -> dict:
@@ -37,8 +36,7 @@ def _open_offline(browser, page_file: Path, *, offline: bool = True):
     """Open a map on a phone-sized screen with the network off (or on, but every
     request outside the map's own files refused); returns the page and the lists
     of page errors and of requests that tried to leave the device."""
-    context = browser.new_context(viewport={"width": 420, "height": 800}, offline=offline)
-    page = context.new_page()
+    page = new_page(browser, offline=offline, viewport={"width": 420, "height": 800})
     errors: list[str] = []
     outside: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from browser_pages import new_page
 
 from outreach_planner.outputs import write_outputs
 from outreach_planner.planner import load_inputs, make_plan
@@ -20,8 +21,6 @@ TINY = Path(__file__).parent / "data" / "tiny"
 pytestmark = pytest.mark.browser
 
 
-
-
 @pytest.fixture(scope="module")
 def maps(tmp_path_factory) -> tuple[Path, dict]:
     folder = tmp_path_factory.mktemp("maps")
@@ -31,8 +30,7 @@ def maps(tmp_path_factory) -> tuple[Path, dict]:
 
 
 def _open(browser, path: Path, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
-    page = context.new_page()
+    page = new_page(browser, offline=True, viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
