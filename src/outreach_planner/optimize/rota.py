@@ -175,6 +175,7 @@ def _place_required(rota: RotaFacts, wanted: dict[int, int], report: Progress) -
             engine_effort=engines.effort(problem.engine),
             neighbours=NEIGHBOURS,
             packed_start=True,
+            route_day_moves=False,
         ),
         seed=problem.seed,
         time_cap=problem.time_cap_s / 2,

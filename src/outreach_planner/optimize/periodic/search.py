@@ -7,7 +7,9 @@ One `Trajectory` improves patterns and routes together in cycles:
   each on the pattern of least insertion cost into the current routes; a
   candidate within reach of the current cost has its changed days re-routed by
   the engine (short, warm-started) and is accepted by simulated annealing on
-  that routed cost;
+  that routed cost; a move that only changes days (one client put on another
+  of its patterns, every pair in turn; a region shifted) is always routed, as
+  its estimate says little before routing;
 - the engine's own search on every day, warm-started from the current solution
   (most of the time when few clients have a choice of pattern);
 - now and then a relaxed jump (`steps.relaxed_step`), kept only if it pays.
@@ -41,6 +43,7 @@ class SearchSettings:
     temperature: float = 0.0005  # annealing temperature, as a share of the cost
     relabel_share: float = 0.3  # moves that shift a region to other days
     align_share: float = 0.25  # moves that align neighbours on one pattern
+    switch_share: float = 0.15  # moves that put one client on another pattern
     cycle_moves: int = 60  # moves per cycle when stopped by effort
     # Lines of search, each with its own seed and (where it can) core, sharing their best
     # after every cycle (`periodic.lines`); 1 is the lone search.
@@ -51,6 +54,10 @@ class SearchSettings:
     # Also try `packing.packed` as the start when `state.initial`'s leaves days over their
     # limits, and take the cheaper (the planner does; the benchmarks were measured without).
     packed_start: bool = False
+    # Route every move that only changes days (a client on another pattern, a region shifted)
+    # whatever its estimate. The planner does not: on its short Phase A it reached no more
+    # people with them, in more time (README, Benchmarks).
+    route_day_moves: bool = True
 
     def scaled(self, iterations: float) -> int:
         return max(1, int(iterations * self.engine_effort))
@@ -85,6 +92,7 @@ class Trajectory:
         # Time goes to what the engine cannot do alone, choosing patterns, in proportion
         # to the visits whose pattern is a real choice; the rest to the engine's search.
         self.lns_share = min(0.75, max(0.1, 1.5 * choosy)) if choosy else 0.0
+        self.switches: list[tuple[int, tuple[int, ...]]] = []  # (client, pattern) still to try
 
     def _take(self, st: State, cost: float) -> bool:
         """Make `st` current if it is better; returns whether it was."""
@@ -117,7 +125,17 @@ class Trajectory:
         current, kmax = self.current, self.kmax
         self.moves += 1
         targets: dict[int, tuple[int, ...]] = {}
-        if self.choosy_clients and rng.random() < cfg.align_share:
+        # Day changes look worse before routing than after: the routes were shaped around
+        # the old days. A move that only changes days is therefore always routed.
+        days_only = (
+            cfg.route_day_moves and bool(self.choosy_clients) and rng.random() < cfg.switch_share
+        )
+        if days_only:
+            # One client on another of its patterns; the (client, pattern) pairs are tried
+            # in turn, so that every client's every pattern gets its chance.
+            c0, p0 = self._next_switch()
+            chosen, targets = [c0], {c0: p0}
+        elif self.choosy_clients and rng.random() < cfg.align_share:
             # Align a few neighbouring choosy clients on one pattern's days: they can
             # then share routes, which none gains by moving alone.
             c0 = rng.choice(self.choosy_clients)
@@ -132,6 +150,7 @@ class Trajectory:
             extra = [x for x in search.near[c0][:kmax] if pp.any_day(x)]
             chosen = chosen + [x for x in extra if x not in chosen]
         elif pp.days > 1 and rng.random() < cfg.relabel_share:
+            days_only = cfg.route_day_moves
             # Move a whole neighbourhood to other days at once: one client alone rarely
             # gains by leaving the days its neighbours share, a region may.
             chosen = search.pick_related(current, rng.randint(3, 3 * kmax), rng)
@@ -168,7 +187,7 @@ class Trajectory:
         # candidate within that reach of the current solution is worth routing.
         gains = self.gains
         reach = sorted(gains)[int(0.8 * (len(gains) - 1))] if gains else 0.01 * self.cur_cost
-        if estimate > self.cur_cost + reach:
+        if estimate > self.cur_cost + reach and not days_only:
             return
         polished = engine_step(
             search, cand, engine=self.engine, time_limit=self.limit(None),
@@ -177,8 +196,9 @@ class Trajectory:
         )  # fmt: skip
         self.polished += 1
         pc = search.cost(polished)
-        gains.append(max(0.0, estimate - pc))
-        del gains[:-60]
+        if not days_only:
+            gains.append(max(0.0, estimate - pc))
+            del gains[:-60]
         temp = cfg.temperature * self.cur_cost * max(0.0, 1.0 - frac)
         # Not better: kept now and then while the temperature allows (pc >= current here).
         if (
@@ -187,6 +207,18 @@ class Trajectory:
             and rng.random() < math.exp(-(pc - self.cur_cost) / temp)
         ):
             self.current, self.cur_cost = polished, pc
+
+    def _next_switch(self) -> tuple[int, tuple[int, ...]]:
+        """The next (client, pattern) to try that is not the client's current pattern."""
+        while True:
+            if not self.switches:
+                self.switches = [
+                    (c, p) for c in self.choosy_clients for p in self.search.pp.patterns[c]
+                ]
+                self.rng.shuffle(self.switches)
+            c, p = self.switches.pop()
+            if self.current.days_of[c] != p:
+                return c, p
 
     def jump(self, time_limit: float | None, iterations: int | None) -> None:
         """Let every visit of (some) choosy clients move on its own, repair, re-route."""
