@@ -9,6 +9,7 @@ import random
 import numpy as np
 import pytest
 
+from outreach_planner.bench.pvrp import euclidean
 from outreach_planner.optimize.periodic import PeriodicProblem, SearchSettings
 from outreach_planner.optimize.periodic.search import Trajectory
 from outreach_planner.optimize.periodic.state import Search
@@ -19,7 +20,7 @@ def _problem(n: int = 18, seed: int = 3) -> PeriodicProblem:
     times (two patterns), the rest once on any day."""
     rng = random.Random(seed)
     xy = np.array([(50.0, 50.0)] + [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in range(n)])
-    mat = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))).astype(int)
+    mat = np.rint(euclidean(xy)).astype(int)
     twice = ((0, 2), (1, 3), (2, 4))
     thrice = ((0, 2, 4), (1, 3, 4))
     once = tuple((d,) for d in range(5))

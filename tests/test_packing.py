@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 
+from outreach_planner.bench.pvrp import euclidean
 from outreach_planner.optimize.periodic import PeriodicProblem, SearchSettings
 from outreach_planner.optimize.periodic.packing import packed
 from outreach_planner.optimize.periodic.search import Trajectory
@@ -19,7 +20,7 @@ def _scattered(
     """n clients scattered around the depot, 10 of service each, one vehicle a day of `limit`."""
     rng = np.random.default_rng(seed)
     pts = np.vstack([[0, 0], rng.uniform(-50, 50, size=(n, 2))])
-    d = np.rint(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))).astype(int)
+    d = np.rint(euclidean(pts)).astype(int)
     d.setflags(write=False)
     pats = tuple(
         p

@@ -12,11 +12,12 @@ import time
 import numpy as np
 import pytest
 
+from outreach_planner.bench.pvrp import euclidean
 from outreach_planner.optimize.periodic import PeriodicProblem, SearchSettings, solve_periodic
 from outreach_planner.optimize.periodic import lines as lines_module
+from outreach_planner.optimize.periodic import solve as solve_module
 from outreach_planner.optimize.periodic.lines import plain, rebuild
 from outreach_planner.optimize.periodic.search import Trajectory
-from outreach_planner.optimize.periodic import solve as solve_module
 from outreach_planner.optimize.periodic.solve import _share
 from outreach_planner.optimize.periodic.state import Search
 
@@ -25,7 +26,7 @@ def _problem(n: int = 15, seed: int = 1) -> PeriodicProblem:
     """n clients around a depot over 4 days; some twice (days 0+2 or 1+3), some once."""
     rng = random.Random(seed)
     xy = np.array([(50.0, 50.0)] + [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in range(n)])
-    mat = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))).astype(int)
+    mat = np.rint(euclidean(xy)).astype(int)
     twice = ((0, 2), (1, 3))
     once = ((0,), (1,), (2,), (3,))
     return PeriodicProblem(
