@@ -55,8 +55,9 @@ class SearchSettings:
     # limits, and take the cheaper (the planner does; the benchmarks were measured without).
     packed_start: bool = False
     # Route every move that only changes days (a client on another pattern, a region shifted)
-    # whatever its estimate. The planner does not: on its short Phase A it reached no more
-    # people with them, in more time (README, Benchmarks).
+    # whatever its estimate; without it there are no switch moves (`switch_share`), whose
+    # estimate would drop nearly all. The planner does not: on its short Phase A it reached no
+    # more people with them, in more time (README, Benchmarks).
     route_day_moves: bool = True
 
     def scaled(self, iterations: float) -> int:
